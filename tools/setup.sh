@@ -42,6 +42,8 @@ SRC
 build_libzmq() {
     local prefix="$deps/libzmq" stamp key
     key="zeromq3-4.3.4 drafts $(sha256sum "$patch" | cut -c1-16)"
+    # ZRUN_LIBZMQ_UNPATCHED=1 builds the stock library, only to show the crash it has.
+    [ "${ZRUN_LIBZMQ_UNPATCHED:-0}" = 1 ] && key="zeromq3-4.3.4 drafts unpatched"
     stamp="$prefix/.zrun-stamp"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ] && [ -f "$prefix/lib/libzmq.so" ]; then
         say "hardened libzmq is cached in $prefix"
@@ -56,8 +58,12 @@ build_libzmq() {
     local src
     src=$(find "$work" -maxdepth 1 -type d -name 'zeromq3-4.3.4*' | head -n 1)
     [ -n "$src" ] || { say "error: apt-get source zeromq3 did not unpack zeromq3-4.3.4"; exit 1; }
-    say "applying $(basename "$patch")"
-    patch -d "$src" -p1 --quiet < "$patch"
+    if [ "${ZRUN_LIBZMQ_UNPATCHED:-0}" = 1 ]; then
+        say "NOT applying $(basename "$patch") (ZRUN_LIBZMQ_UNPATCHED=1)"
+    else
+        say "applying $(basename "$patch")"
+        patch -d "$src" -p1 --quiet < "$patch"
+    fi
     say "building libzmq with drafts into $prefix (about 30 s)"
     cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENABLE_DRAFTS=ON \
         -DBUILD_TESTS=OFF -DBUILD_STATIC=OFF -DWITH_PERF_TOOL=OFF -DENABLE_CPACK=OFF \
@@ -73,3 +79,4 @@ build_libzmq() {
 
 install_packages
 build_libzmq
+[ "${ZRUN_SETUP_QUIET:-0}" = 1 ] || say "done"
