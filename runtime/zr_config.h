@@ -1,0 +1,55 @@
+/* zr_config: the cluster file (ZPL, read with czmq's zconfig), validated into plain structs.
+ * Every problem is reported as one line naming the file, the key and what is wrong. */
+#ifndef ZR_CONFIG_H
+#define ZR_CONFIG_H
+#include <stddef.h>
+
+#define ZR_CONFIG_MAX_NODES 64
+
+typedef enum { ZR_ROLE_PEER, ZR_ROLE_GATEWAY } zr_node_role_t;
+
+typedef struct {
+    int id;
+    zr_node_role_t role;
+    char host[256];     /* as written */
+    char ipv4[16];      /* resolved */
+    int udp_port;       /* election and gossip (DISH) */
+    int tcp_port;       /* work (ROUTER): always udp_port + 2 */
+    int http_port;      /* logs, metrics, health; the gateway's public API */
+} zr_node_config_t;
+
+typedef struct {
+    char log_dir[512];
+    int log_level;                 /* zr_log_level_t */
+    int base_interval_ms;          /* heartbeat/gossip period; the other timings derive from it */
+    int fail_after_ms;             /* no heartbeat for this long: SERVER FAILED (default 10 x base) */
+    int cleanup_after_ms;          /* failed entry forgotten after (default 2 x fail) */
+    int election_final_wait_ms;    /* ZooKeeper's finalizeWait (default base / 2, min 20) */
+    int election_max_backoff_ms;   /* cap of the notification resend back-off (default 10 x base) */
+    int queue_deadline_ms;         /* gateway: how long a request waits for a leader */
+    long body_limit;               /* largest accepted request body, bytes */
+    int runner_jvms;
+    int runner_wall_ms;
+    int runner_heap_mb;
+    long runner_output_limit;
+    int runner_max_threads;
+    int runner_jobs_per_jvm;
+    zr_node_config_t nodes[ZR_CONFIG_MAX_NODES];
+    size_t node_count;
+} zr_config_t;
+
+/* Defaults for everything but the nodes (which a file must list). */
+void zr_config_defaults(zr_config_t *config);
+/* Loads and validates a file; NULL with "<path>: <key>: <problem>" in err. */
+zr_config_t *zr_config_load(const char *path, char *err, size_t err_size);
+/* The same from text in memory; name is used in error messages. */
+zr_config_t *zr_config_parse(const char *text, const char *name, char *err, size_t err_size);
+void zr_config_destroy(zr_config_t **self_p);
+
+const zr_node_config_t *zr_config_node(const zr_config_t *self, int id);
+/* The gateway's entry, or NULL if the cluster has none. */
+const zr_node_config_t *zr_config_gateway(const zr_config_t *self);
+/* Number of nodes that vote (every node but the gateway). */
+size_t zr_config_voter_count(const zr_config_t *self);
+
+#endif
