@@ -1,0 +1,21 @@
+/* zr_actor: starting and stopping czmq zactors with a start-up verdict.
+ * An actor calls zr_actor_ready() or zr_actor_failed(); zr_actor_start() returns NULL on failure. */
+#ifndef ZR_ACTOR_H
+#define ZR_ACTOR_H
+#include <czmq.h>
+
+/* Starts fn(pipe, args) in its own thread and waits for its verdict. Returns the actor, or
+ * NULL with the actor's one-line reason in err (the thread has ended by then). */
+zactor_t *zr_actor_start(zactor_fn *fn, void *args, char *err, size_t err_size);
+/* Sends $TERM, waits for the thread to end, and sets *actor_p to NULL. */
+void zr_actor_stop(zactor_t **actor_p);
+
+/* Called by the actor once its sockets are up: the owner's zr_actor_start returns it. */
+void zr_actor_ready(zsock_t *pipe);
+/* Called by the actor when it cannot start; the actor must return right after. */
+void zr_actor_failed(zsock_t *pipe, const char *reason);
+
+/* True if command is "$TERM", the owner's request to end the actor's loop. */
+bool zr_actor_is_term(const char *command);
+
+#endif
