@@ -80,6 +80,11 @@ zr_udp_bus_t *zr_udp_bus_new(const char *host, int port, char *err, size_t err_s
     return self;
 }
 
+zr_udp_bus_t *zr_udp_bus_new_sender(void)
+{
+    return calloc(1, sizeof(zr_udp_bus_t));
+}
+
 void zr_udp_bus_destroy(zr_udp_bus_t **self_p)
 {
     if (!self_p || !*self_p)
@@ -200,7 +205,7 @@ int zr_udp_bus_broadcast(zr_udp_bus_t *self, zr_udp_group_t group, const void *d
 
 int zr_udp_bus_recv(zr_udp_bus_t *self, zr_udp_group_t *group, uint8_t *buffer, size_t *size)
 {
-    for (;;) {
+    while (self->dish) {
         zmq_msg_t msg;
         zmq_msg_init(&msg);
         if (zmq_msg_recv(&msg, zsock_resolve(self->dish), ZMQ_DONTWAIT) < 0) {
@@ -223,6 +228,7 @@ int zr_udp_bus_recv(zr_udp_bus_t *self, zr_udp_group_t *group, uint8_t *buffer, 
         }
         zmq_msg_close(&msg);
     }
+    return 0;
 }
 
 zsock_t *zr_udp_bus_socket(zr_udp_bus_t *self)

@@ -34,6 +34,8 @@ const char *zr_udp_group_name(zr_udp_group_t group);
 /* Binds a DISH on udp://host:port (host must be local or 0.0.0.0) and joins every group.
  * Returns NULL with a one-line reason in err. */
 zr_udp_bus_t *zr_udp_bus_new(const char *host, int port, char *err, size_t err_size);
+/* A bus that only sends (no DISH): for a node's UDP sender actor. */
+zr_udp_bus_t *zr_udp_bus_new_sender(void);
 void zr_udp_bus_destroy(zr_udp_bus_t **self_p);
 
 /* Connects a RADIO to a peer's DISH; replaces an earlier one with the same id. */
@@ -52,7 +54,7 @@ int zr_udp_bus_broadcast(zr_udp_bus_t *self, zr_udp_group_t group, const void *d
  * nothing is waiting. Dropped datagrams are counted and skipped. buffer holds >= ZR_UDP_MAX_PAYLOAD. */
 int zr_udp_bus_recv(zr_udp_bus_t *self, zr_udp_group_t *group, uint8_t *buffer, size_t *size);
 
-/* The DISH, to put in a zpoller. */
+/* The DISH, to put in a zpoller (NULL for a sender-only bus). */
 zsock_t *zr_udp_bus_socket(zr_udp_bus_t *self);
 zr_udp_bus_stats_t zr_udp_bus_stats(const zr_udp_bus_t *self);
 
