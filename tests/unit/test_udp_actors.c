@@ -1,0 +1,168 @@
+/* test_udp_actors: two nodes' UDP receiver and sender actors in one process: a notification
+ * crosses, garbage and unknown senders are dropped and counted, and DROP filters a failed peer. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include "actors/zr_udp_actors.h"
+#include "proto/zr_proto.h"
+#include "runtime/zr_actor.h"
+#include "tests/unit/test_support.h"
+
+typedef struct {
+    zr_config_t *config;
+    zr_udp_actor_args_t args[2];
+    zactor_t *receiver[2], *sender[2];
+} cluster_t;
+
+static int start_cluster(void **state)
+{
+    static cluster_t c;
+    char text[512], err[256];
+    snprintf(text, sizeof text,
+             "cluster\n    log_level = off\nnodes\n    1\n        udp_port = %d\n        http_port = %d\n"
+             "    2\n        udp_port = %d\n        http_port = %d\n",
+             test_free_port(SOCK_DGRAM), test_free_port(SOCK_STREAM),
+             test_free_port(SOCK_DGRAM), test_free_port(SOCK_STREAM));
+    c.config = zr_config_parse(text, "test", err, sizeof err);
+    assert_non_null(c.config);
+    snprintf(c.config->log_dir, sizeof c.config->log_dir, "/tmp/zrun-test-udp-actors");
+    for (int i = 0; i < 2; i++) {
+        c.args[i] = (zr_udp_actor_args_t) { c.config, i + 1 };
+        c.receiver[i] = zr_actor_start(zr_udp_receiver_actor, &c.args[i], err, sizeof err);
+        c.sender[i] = zr_actor_start(zr_udp_sender_actor, &c.args[i], err, sizeof err);
+        assert_non_null(c.receiver[i]);
+        assert_non_null(c.sender[i]);
+    }
+    *state = &c;
+    return 0;
+}
+
+static int stop_cluster(void **state)
+{
+    cluster_t *c = *state;
+    for (int i = 0; i < 2; i++) {
+        zr_actor_stop(&c->sender[i]);
+        zr_actor_stop(&c->receiver[i]);
+    }
+    zr_config_destroy(&c->config);
+    return 0;
+}
+
+static size_t election_from(int64_t sender, uint8_t *buffer)
+{
+    zr_election_msg_t msg = { ZR_PEER_LOOKING, sender, 1, sender, 0 };
+    size_t length = 0;
+    assert_int_equal(zr_election_msg_encode(&msg, buffer, 64, &length), ZR_ENCODE_OK);
+    return length;
+}
+
+/* Posts `marker` from node 1 repeatedly until node 2's subscriber gets a message. */
+static zmsg_t *post_until_received(cluster_t *c, zsock_t *push, zsock_t *sub, const uint8_t *data, size_t size)
+{
+    zpoller_t *poller = zpoller_new(sub, NULL);
+    zmsg_t *got = NULL;
+    int64_t deadline = zclock_mono() + 10000;
+    while (!got && zclock_mono() < deadline) {
+        zr_udp_sender_post(push, 2, ZR_GROUP_ELECTION, data, size);
+        if (zpoller_wait(poller, 200))
+            got = zmsg_recv(sub);
+    }
+    zpoller_destroy(&poller);
+    return got;
+}
+
+static char *stats_of(zactor_t *actor)
+{
+    zstr_send(actor, "STATS");
+    return zstr_recv(actor);
+}
+
+static void notification_crosses_and_garbage_is_counted(void **state)
+{
+    cluster_t *c = *state;
+    zsock_t *sub = zr_udp_receiver_subscribe(2, ZR_MSG_ELECTION);
+    zsock_t *push = zr_udp_sender_connect(1);
+    uint8_t garbage[20] = { 1, ZR_MSG_ELECTION, 0xFF }, unknown[64], valid[64];
+    size_t unknown_size = election_from(77, unknown), valid_size = election_from(1, valid);
+    zr_udp_sender_post(push, 2, ZR_GROUP_ELECTION, garbage, sizeof garbage);
+    zr_udp_sender_post(push, 2, ZR_GROUP_ELECTION, unknown, unknown_size);
+    zmsg_t *got = post_until_received(c, push, sub, valid, valid_size);
+    assert_non_null(got);
+    zframe_t *topic = zmsg_first(got), *payload = zmsg_next(got);
+    assert_int_equal(*zframe_data(topic), ZR_MSG_ELECTION);
+    zr_election_msg_t decoded;
+    assert_int_equal(zr_election_msg_decode(zframe_data(payload), zframe_size(payload), &decoded), ZR_DECODE_OK);
+    assert_int_equal(decoded.sender_id, 1);
+    zmsg_destroy(&got);
+    char *stats = stats_of(c->receiver[1]);
+    assert_non_null(strstr(stats, "zrun_udp_dropped_total{reason=\"malformed\"} 1\n"));
+    assert_non_null(strstr(stats, "zrun_udp_dropped_total{reason=\"unknown_sender\"} 1\n"));
+    zstr_free(&stats);
+    zsock_destroy(&push);
+    zsock_destroy(&sub);
+}
+
+static void dropped_peer_is_filtered(void **state)
+{
+    cluster_t *c = *state;
+    zsock_t *sub = zr_udp_receiver_subscribe(2, ZR_MSG_ELECTION);
+    zsock_t *push = zr_udp_sender_connect(1);
+    uint8_t valid[64];
+    size_t valid_size = election_from(1, valid);
+    zmsg_t *got = post_until_received(c, push, sub, valid, valid_size);
+    assert_non_null(got);
+    zmsg_destroy(&got);
+    zstr_sendx(c->receiver[1], "DROP", "1", NULL);
+    /* After DROP, the receiver's counter of filtered messages must grow and nothing arrives. */
+    int64_t deadline = zclock_mono() + 10000;
+    bool filtered = false;
+    while (!filtered && zclock_mono() < deadline) {
+        zr_udp_sender_post(push, 2, ZR_GROUP_ELECTION, valid, valid_size);
+        char *stats = stats_of(c->receiver[1]);
+        filtered = !strstr(stats, "reason=\"failed_sender\"} 0\n");
+        zstr_free(&stats);
+        while ((got = zmsg_recv_nowait(sub)))
+            zmsg_destroy(&got);   /* messages queued before the DROP may still be here */
+    }
+    assert_true(filtered);
+    zr_udp_sender_post(push, 2, ZR_GROUP_ELECTION, valid, valid_size);
+    char *stats = stats_of(c->receiver[1]);   /* a round trip through the receiver's loop */
+    zstr_free(&stats);
+    zpoller_t *poller = zpoller_new(sub, NULL);
+    assert_null(zpoller_wait(poller, 300));
+    zpoller_destroy(&poller);
+    zsock_destroy(&push);
+    zsock_destroy(&sub);
+}
+
+static void bad_bind_fails_with_reason(void **state)
+{
+    char text[512], err[256] = "";
+    int port = test_free_port(SOCK_DGRAM);
+    snprintf(text, sizeof text, "nodes\n    1\n        host = 127.0.0.1\n        udp_port = %d\n"
+             "        http_port = %d\n", port, test_free_port(SOCK_STREAM));
+    zr_config_t *config = zr_config_parse(text, "test", err, sizeof err);
+    snprintf(config->nodes[0].ipv4, sizeof config->nodes[0].ipv4, "192.0.2.1");
+    zr_udp_actor_args_t args = { config, 1 };
+    assert_null(zr_actor_start(zr_udp_receiver_actor, &args, err, sizeof err));
+    assert_non_null(strstr(err, "no interface of this host has that address"));
+    args.node_id = 5;
+    assert_null(zr_actor_start(zr_udp_receiver_actor, &args, err, sizeof err));
+    assert_string_equal(err, "node 5 is not in the cluster file");
+    zr_config_destroy(&config);
+}
+
+int main(void)
+{
+    zsys_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(notification_crosses_and_garbage_is_counted, start_cluster, stop_cluster),
+        cmocka_unit_test_setup_teardown(dropped_peer_is_filtered, start_cluster, stop_cluster),
+        cmocka_unit_test(bad_bind_fails_with_reason),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    zsys_shutdown();
+    return failed;
+}
