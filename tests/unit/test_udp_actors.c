@@ -144,6 +144,7 @@ static void bad_bind_fails_with_reason(void **state)
     snprintf(text, sizeof text, "nodes\n    1\n        host = 127.0.0.1\n        udp_port = %d\n"
              "        http_port = %d\n", port, test_free_port(SOCK_STREAM));
     zr_config_t *config = zr_config_parse(text, "test", err, sizeof err);
+    snprintf(config->log_dir, sizeof config->log_dir, "/tmp/zrun-test-udp-actors");
     snprintf(config->nodes[0].ipv4, sizeof config->nodes[0].ipv4, "192.0.2.1");
     zr_udp_actor_args_t args = { config, 1 };
     assert_null(zr_actor_start(zr_udp_receiver_actor, &args, err, sizeof err));
