@@ -19,17 +19,24 @@ static const struct {
     { ZR_MSG_RECOVERY_ANSWER, "RECOVERY_ANSWER" },
 };
 
-const char *zr_msg_type_name(int type)
+/* The type's name, or NULL if the byte is no known type. */
+static const char *find_type(int type)
 {
     for (size_t i = 0; i < sizeof msg_types / sizeof msg_types[0]; i++)
         if (msg_types[i].type == type)
             return msg_types[i].name;
-    return "UNKNOWN";
+    return NULL;
+}
+
+const char *zr_msg_type_name(int type)
+{
+    const char *name = find_type(type);
+    return name ? name : "UNKNOWN";
 }
 
 bool zr_msg_type_known(int type)
 {
-    return strcmp(zr_msg_type_name(type), "UNKNOWN") != 0;
+    return find_type(type) != NULL;
 }
 
 static const char *decode_names[ZR_DECODE_STATUS_COUNT] = {

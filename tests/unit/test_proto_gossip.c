@@ -81,7 +81,8 @@ static void budget_says_how_many_entries_fit(void **state)
     assert_int_equal(zr_gossip_msg_entries_fit(ZR_GOSSIP_MSG_HEADER_SIZE + 17), 1);
     assert_int_equal(zr_gossip_msg_entries_fit(200), 10);
     /* whatever fits the budget really encodes within it */
-    for (size_t budget = ZR_GOSSIP_MSG_HEADER_SIZE; budget <= ZR_PROTO_UDP_MAX_PAYLOAD; budget += 13) {
+    for (size_t budget = ZR_GOSSIP_MSG_HEADER_SIZE; budget <= ZR_PROTO_UDP_MAX_PAYLOAD;
+         budget += 13) {
         zr_gossip_msg_t msg = table(zr_gossip_msg_entries_fit(budget));
         uint8_t buf[ZR_PROTO_UDP_MAX_PAYLOAD];
         size_t len = 0;
