@@ -3,6 +3,11 @@
 #include "proto/zr_recovery_msg.h"
 #include <string.h>
 
+_Static_assert(ZR_PROTO_MAX_TCP_MESSAGE == ZR_RECOVERY_ANSWER_MSG_FIXED_SIZE
+                                              + ZR_WORK_RESULT_MSG_FIXED_SIZE - 2
+                                              + ZR_PROTO_MAX_BODY + 2 * ZR_PROTO_MAX_OUTPUT,
+               "ZR_PROTO_MAX_TCP_MESSAGE is the largest recovery answer");
+
 static bool request_valid(const zr_recovery_request_msg_t *msg)
 {
     return msg->leader_id >= 0;

@@ -21,6 +21,9 @@
 #define ZR_PROTO_MAX_SOURCE ((1u << 20) + 4096u)  /* Java source of a work request */
 #define ZR_PROTO_MAX_BODY (4u << 20)              /* result body (what run() returned) */
 #define ZR_PROTO_MAX_OUTPUT (1u << 20)            /* captured stdout, and stderr, each */
+/* The largest encoded TCP message (a recovery answer carrying a maximal result): what a
+ * socket that receives results must allow (ZMQ_MAXMSGSIZE). */
+#define ZR_PROTO_MAX_TCP_MESSAGE (89u + ZR_PROTO_MAX_BODY + 2u * ZR_PROTO_MAX_OUTPUT)
 
 /* Message type byte (offset 1 of every message); unique across all families. */
 typedef enum {

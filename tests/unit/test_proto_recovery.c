@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 #include "proto/zr_recovery_msg.h"
 
@@ -146,6 +147,19 @@ static void decoder_rejects_bad_numbering_and_stray_results(void **state)
     assert_int_equal(zr_recovery_answer_msg_decode(buf, len, &got), ZR_DECODE_TRUNCATED);
 }
 
+static void largest_answer_is_the_tcp_message_cap(void **state)
+{
+    char *text = calloc(1, ZR_PROTO_MAX_BODY);
+    assert_non_null(text);
+    zr_recovery_answer_msg_t msg = answer(0, 1);
+    msg.result.body = (zr_wire_bytes_t) { text, ZR_PROTO_MAX_BODY };
+    msg.result.out = msg.result.err = (zr_wire_bytes_t) { text, ZR_PROTO_MAX_OUTPUT };
+    size_t len = 0;
+    assert_int_equal(zr_recovery_answer_msg_encode(&msg, NULL, 0, &len), ZR_ENCODE_OK);
+    assert_int_equal(len, ZR_PROTO_MAX_TCP_MESSAGE);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +168,7 @@ int main(void)
         cmocka_unit_test(numbered_answers_carry_results),
         cmocka_unit_test(encoder_refuses_bad_numbering_and_bad_results),
         cmocka_unit_test(decoder_rejects_bad_numbering_and_stray_results),
+        cmocka_unit_test(largest_answer_is_the_tcp_message_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
