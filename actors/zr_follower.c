@@ -3,31 +3,18 @@
 #include "actors/zr_roles.h"
 #include "actors/zr_proto_frame.h"
 #include "actors/zr_tcp_server.h"
-#include "actors/zr_job_ids.h"
+#include "actors/zr_pool_jobs.h"
 #include "runtime/zr_actor.h"
 #include "runtime/zr_job.h"
 #include "runtime/zr_log.h"
 
 typedef struct {
-    zframe_t *reply_to;      /* the leader's DEALER identity at our ROUTER */
-    uint64_t request_id;
-    int64_t gateway_id;
-} running_job_t;
-
-typedef struct {
     zr_role_args_t role;
     zsock_t *link;
     zr_log_t *log;
-    zhash_t *running;        /* pool job id -> running_job_t */
+    zr_pool_jobs_t *jobs;    /* on the pool now; reply_to is the leader's identity at our ROUTER */
     uint64_t accepted, fenced, malformed, answered, unknown_results;
 } follower_t;
-
-static void running_job_free(void *item)
-{
-    running_job_t *job = item;
-    zframe_destroy(&job->reply_to);
-    free(job);
-}
 
 static void accept_request(follower_t *self, zframe_t *identity, const zr_work_request_msg_t *request)
 {
@@ -39,18 +26,10 @@ static void accept_request(follower_t *self, zframe_t *identity, const zr_work_r
                 (unsigned long long) self->role.epoch);
         return;
     }
-    running_job_t *job = calloc(1, sizeof *job);
-    job->reply_to = zframe_dup(identity);
-    job->request_id = request->request_id;
-    job->gateway_id = request->gateway_id;
-    uint64_t pool_id = zr_job_ids_next();
-    char key[24];
-    snprintf(key, sizeof key, "%llu", (unsigned long long) pool_id);
-    zhash_insert(self->running, key, job);
-    zhash_freefn(self->running, key, running_job_free);
-    zsock_send(self->role.pool, "s8b", "RUN", pool_id, request->source.data, request->source.size);
+    zr_pool_jobs_start(self->jobs, self->role.pool, request->gateway_id, request->request_id,
+                       identity, request->source.data, request->source.size);
     self->accepted++;
-    zr_debug(self->log, "running request %llu as pool job %s", (unsigned long long) request->request_id, key);
+    zr_debug(self->log, "running request %llu", (unsigned long long) request->request_id);
 }
 
 static void from_leader(follower_t *self)
@@ -68,33 +47,24 @@ static void from_leader(follower_t *self)
 
 static void from_pool(follower_t *self)
 {
-    zmsg_t *msg = zmsg_recv(self->role.pool);
-    zr_job_result_t *result = msg ? zr_job_result_from_msg(msg) : NULL;
-    zmsg_destroy(&msg);
-    if (!result)
-        return;
-    char key[24];
-    snprintf(key, sizeof key, "%llu", (unsigned long long) result->request_id);
-    running_job_t *job = zhash_lookup(self->running, key);
-    if (!job) {
+    zr_pool_job_t job;
+    zr_job_result_t *result = zr_pool_jobs_finish(self->jobs, self->role.pool, &job);
+    if (!result) {
         self->unknown_results++;   /* a job of a role actor that ran before this one */
-        zr_job_result_destroy(&result);
         return;
     }
     zr_proto_msg_t answer = { .type = ZR_MSG_WORK_RESULT };
-    result->request_id = job->request_id;
     result->worker_id = self->role.node_id;
-    zr_work_result_msg_from_job(&answer.work_result, result, job->gateway_id,
+    zr_work_result_msg_from_job(&answer.work_result, result, job.gateway_id,
                                 self->role.leader_id, self->role.epoch);
     zframe_t *payload = zr_proto_frame_encode(&answer);
     if (payload) {
-        zframe_t *to = zframe_dup(job->reply_to);
-        zframe_send(&to, self->link, ZFRAME_MORE);
+        zframe_send(&job.reply_to, self->link, ZFRAME_MORE);
         zframe_send(&payload, self->link, 0);
         self->answered++;
     } else
-        zr_error(self->log, "cannot encode the result of request %llu", (unsigned long long) job->request_id);
-    zhash_delete(self->running, key);
+        zr_error(self->log, "cannot encode the result of request %llu", (unsigned long long) job.request_id);
+    zframe_destroy(&job.reply_to);
     zr_job_result_destroy(&result);
 }
 
@@ -109,7 +79,7 @@ static bool handle_pipe(follower_t *self, zsock_t *pipe)
                    "zrun_worker_dropped_total{reason=\"malformed\"} %llu\nzrun_worker_running %zu\n",
                    (unsigned long long) self->accepted, (unsigned long long) self->answered,
                    (unsigned long long) self->fenced, (unsigned long long) self->malformed,
-                   zhash_size(self->running));
+                   zr_pool_jobs_running(self->jobs));
     zstr_free(&command);
     return go_on;
 }
@@ -118,7 +88,7 @@ void zr_follower_actor(zsock_t *pipe, void *args)
 {
     follower_t self = { .role = *(zr_role_args_t *) args };
     self.log = zr_log_open(self.role.config->log_dir, self.role.node_id, "follower");
-    self.running = zhash_new();
+    self.jobs = zr_pool_jobs_new();
     self.link = zr_tcp_link_open(self.role.node_id);
     zpoller_t *poller = zpoller_new(pipe, self.link, self.role.pool, NULL);
     zr_info(self.log, "following leader %lld in epoch %llu", (long long) self.role.leader_id,
@@ -137,6 +107,6 @@ void zr_follower_actor(zsock_t *pipe, void *args)
     }
     zpoller_destroy(&poller);
     zr_tcp_link_close(&self.link);
-    zhash_destroy(&self.running);
+    zr_pool_jobs_destroy(&self.jobs);
     zr_log_close(&self.log);
 }

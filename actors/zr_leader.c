@@ -1,0 +1,281 @@
+/* zr_leader: the leader's actor. Takes the gateway's requests from the TCP relay, lets the
+ * dispatch core assign them round robin, sends them over one DEALER per worker, returns results. */
+#include "actors/zr_roles.h"
+#include "actors/zr_dispatch.h"
+#include "actors/zr_pool_jobs.h"
+#include "actors/zr_proto_frame.h"
+#include "actors/zr_tcp_server.h"
+#include "runtime/zr_actor.h"
+#include "runtime/zr_clock.h"
+#include "runtime/zr_log.h"
+
+typedef struct {
+    int64_t id;
+    zsock_t *dealer;
+} worker_link_t;
+
+typedef struct {
+    zr_role_args_t role;
+    zr_clock_t clock;
+    zr_dispatch_t *dispatch;
+    zsock_t *link;                                  /* the TCP relay: gateways talk here */
+    worker_link_t workers[ZR_CONFIG_MAX_NODES];
+    size_t worker_count;
+    zhash_t *gateway_routes;                        /* gateway id -> its identity at our ROUTER */
+    zr_pool_jobs_t *local_jobs;                     /* run here when no worker is left */
+    zpoller_t *poller;
+    zr_log_t *log;
+    uint64_t fenced, malformed;
+} leader_t;
+
+static void free_frame(void *item)
+{
+    zframe_t *frame = item;
+    zframe_destroy(&frame);
+}
+
+static worker_link_t *worker_by_id(leader_t *self, int64_t id)
+{
+    for (size_t i = 0; i < self->worker_count; i++)
+        if (self->workers[i].id == id)
+            return &self->workers[i];
+    return NULL;
+}
+
+static void connect_workers(leader_t *self)
+{
+    const zr_config_t *config = self->role.config;
+    for (size_t i = 0; i < config->node_count; i++) {
+        const zr_node_config_t *node = &config->nodes[i];
+        if (node->role != ZR_ROLE_PEER || node->id == self->role.node_id)
+            continue;
+        zsock_t *dealer = zsock_new(ZMQ_DEALER);
+        zsock_set_linger(dealer, 0);
+        zsock_set_sndhwm(dealer, 0);
+        zsock_set_rcvhwm(dealer, 0);
+        zsock_connect(dealer, "tcp://%s:%d", node->ipv4, node->tcp_port);
+        self->workers[self->worker_count++] = (worker_link_t) { node->id, dealer };
+        zr_dispatch_add_worker(self->dispatch, node->id);
+        zpoller_add(self->poller, dealer);
+    }
+}
+
+static void send_frame_to_gateway(leader_t *self, int64_t gateway_id, zframe_t **payload)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long) gateway_id);
+    zframe_t *route = zhash_lookup(self->gateway_routes, key);
+    if (!route) {
+        zr_warn(self->log, "no route to gateway %lld: result dropped", (long long) gateway_id);
+        zframe_destroy(payload);
+        return;
+    }
+    zframe_t *to = zframe_dup(route);
+    zframe_send(&to, self->link, ZFRAME_MORE);
+    zframe_send(payload, self->link, 0);
+}
+
+static void send_assignments(leader_t *self)
+{
+    zr_dispatch_assignment_t out;
+    while (zr_dispatch_next_assignment(self->dispatch, &out)) {
+        if (out.worker_id == self->role.node_id) {
+            zr_pool_jobs_start(self->local_jobs, self->role.pool, out.gateway_id, out.request_id,
+                               NULL, out.source, out.source_len);
+            continue;
+        }
+        zr_proto_msg_t msg = { .type = ZR_MSG_WORK_REQUEST };
+        msg.work_request = (zr_work_request_msg_t) { 0, out.request_id, out.gateway_id, out.leader_id,
+                                                     out.epoch, { (const char *) out.source, out.source_len } };
+        zframe_t *frame = zr_proto_frame_encode(&msg);
+        worker_link_t *worker = worker_by_id(self, out.worker_id);
+        if (frame && worker)
+            zframe_send(&frame, worker->dealer, 0);
+        zframe_destroy(&frame);
+    }
+}
+
+/* A request from a gateway: fenced, then submitted, answered from the cache, or ignored. */
+static void from_gateway(leader_t *self)
+{
+    zmsg_t *msg = zmsg_recv(self->link);
+    zframe_t *identity = msg ? zmsg_first(msg) : NULL, *payload = msg ? zmsg_next(msg) : NULL;
+    zr_proto_msg_t decoded;
+    if (!payload || zr_proto_frame_decode(payload, &decoded) != ZR_DECODE_OK
+        || decoded.type != ZR_MSG_WORK_REQUEST) {
+        self->malformed++;
+        zmsg_destroy(&msg);
+        return;
+    }
+    zr_work_request_msg_t *request = &decoded.work_request;
+    if (request->leader_id != self->role.node_id || request->leader_epoch > self->role.epoch) {
+        self->fenced++;   /* meant for another leader, or we are a stale one */
+        zmsg_destroy(&msg);
+        return;
+    }
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long) request->gateway_id);
+    zhash_update(self->gateway_routes, key, zframe_dup(identity));
+    zhash_freefn(self->gateway_routes, key, free_frame);
+    zr_dispatch_verdict_t verdict = zr_dispatch_submit(self->dispatch, request->gateway_id,
+        request->request_id, request->source.data, request->source.size, zr_clock_now_ms(&self->clock));
+    if (verdict == ZR_DISPATCH_DONE) {
+        size_t length = 0;
+        const uint8_t *cached = zr_dispatch_cached_result(self->dispatch, request->gateway_id,
+                                                          request->request_id, &length);
+        zframe_t *answer = zframe_new(cached, length);
+        send_frame_to_gateway(self, request->gateway_id, &answer);
+    }
+    zmsg_destroy(&msg);
+    send_assignments(self);
+}
+
+/* A result (already encoded) from worker_id: forwarded to its gateway if the core accepts it. */
+static void complete(leader_t *self, int64_t worker_id, zframe_t **payload)
+{
+    zr_proto_msg_t decoded;
+    if (zr_proto_frame_decode(*payload, &decoded) != ZR_DECODE_OK || decoded.type != ZR_MSG_WORK_RESULT
+        || decoded.work_result.worker_id != worker_id) {
+        self->malformed++;
+        zframe_destroy(payload);
+        return;
+    }
+    zr_work_result_msg_t *result = &decoded.work_result;
+    zr_dispatch_verdict_t verdict = zr_dispatch_complete(self->dispatch, result->gateway_id,
+        result->request_id, worker_id, result->leader_epoch, zframe_data(*payload), zframe_size(*payload));
+    if (verdict == ZR_DISPATCH_ACCEPTED)
+        send_frame_to_gateway(self, result->gateway_id, payload);
+    else
+        zr_debug(self->log, "result of request %llu from %lld: %s", (unsigned long long) result->request_id,
+                 (long long) worker_id, zr_dispatch_verdict_name(verdict));
+    zframe_destroy(payload);
+}
+
+static void from_worker(leader_t *self, worker_link_t *worker)
+{
+    zframe_t *payload = zframe_recv(worker->dealer);
+    if (payload)
+        complete(self, worker->id, &payload);
+}
+
+static void from_local_pool(leader_t *self)
+{
+    zr_pool_job_t job;
+    zr_job_result_t *result = zr_pool_jobs_finish(self->local_jobs, self->role.pool, &job);
+    if (!result)
+        return;
+    result->worker_id = self->role.node_id;
+    zr_proto_msg_t msg = { .type = ZR_MSG_WORK_RESULT };
+    zr_work_result_msg_from_job(&msg.work_result, result, job.gateway_id, self->role.node_id, self->role.epoch);
+    zframe_t *payload = zr_proto_frame_encode(&msg);
+    if (payload)
+        complete(self, self->role.node_id, &payload);
+    zframe_destroy(&job.reply_to);
+    zr_job_result_destroy(&result);
+}
+
+static void answer_stats(leader_t *self, zsock_t *pipe)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    zr_dispatch_worker_stats_t worker;
+    for (size_t i = 0; zr_dispatch_worker_stats_at(self->dispatch, i, &worker); i++)
+        fprintf(out, "zrun_leader_assigned_total{worker=\"%lld\"} %llu\n"
+                     "zrun_leader_completed_total{worker=\"%lld\"} %llu\n",
+                (long long) worker.id, (unsigned long long) worker.assigned,
+                (long long) worker.id, (unsigned long long) worker.completed);
+    zr_dispatch_stats_t stats;
+    zr_dispatch_stats(self->dispatch, &stats);
+    fprintf(out, "zrun_leader_in_flight %zu\nzrun_leader_reassigned_total %llu\n"
+                 "zrun_leader_dropped_total{reason=\"fenced\"} %llu\n"
+                 "zrun_leader_dropped_total{reason=\"malformed\"} %llu\n",
+            stats.in_flight, (unsigned long long) (stats.reassigned_failover + stats.reassigned_timeout),
+            (unsigned long long) self->fenced, (unsigned long long) self->malformed);
+    fclose(out);
+    zstr_send(pipe, text);
+    free(text);
+}
+
+static bool handle_pipe(leader_t *self, zsock_t *pipe)
+{
+    char *command = NULL, *argument = NULL;
+    zstr_recvx(pipe, &command, &argument, NULL);
+    bool go_on = command && !zr_actor_is_term(command);
+    if (command && streq(command, "STATS"))
+        answer_stats(self, pipe);
+    else if (command && streq(command, "WORKER_DOWN") && argument) {
+        int requeued = zr_dispatch_remove_worker(self->dispatch, atoll(argument), zr_clock_now_ms(&self->clock));
+        zr_info(self->log, "worker %s is down: %d of its requests go to others", argument, requeued);
+        send_assignments(self);
+    }
+    zstr_free(&command);
+    zstr_free(&argument);
+    return go_on;
+}
+
+static void leader_start(leader_t *self, zsock_t *pipe)
+{
+    self->clock = zr_clock_monotonic();
+    self->log = zr_log_open(self->role.config->log_dir, self->role.node_id, "leader");
+    self->dispatch = zr_dispatch_new(self->role.node_id, self->role.epoch);
+    /* A job whose worker neither answers nor is declared dead goes to the next one once. */
+    zr_dispatch_set_timeout(self->dispatch, self->role.config->runner_wall_ms + 5000);
+    self->gateway_routes = zhash_new();
+    self->local_jobs = zr_pool_jobs_new();
+    self->link = zr_tcp_link_open(self->role.node_id);
+    self->poller = zpoller_new(pipe, self->link, self->role.pool, NULL);
+    connect_workers(self);
+    zr_info(self->log, "leading in epoch %llu with %zu workers", (unsigned long long) self->role.epoch,
+            self->worker_count);
+}
+
+static void leader_stop(leader_t *self)
+{
+    zpoller_destroy(&self->poller);
+    for (size_t i = 0; i < self->worker_count; i++)
+        zsock_destroy(&self->workers[i].dealer);
+    zr_tcp_link_close(&self->link);
+    zr_pool_jobs_destroy(&self->local_jobs);
+    zhash_destroy(&self->gateway_routes);
+    zr_dispatch_destroy(&self->dispatch);
+    zr_log_close(&self->log);
+}
+
+static int poll_timeout(leader_t *self)
+{
+    int64_t deadline = zr_dispatch_next_deadline(self->dispatch);
+    if (deadline < 0)
+        return -1;
+    int64_t wait = deadline - zr_clock_now_ms(&self->clock);
+    return wait < 0 ? 0 : (int) (wait > 60000 ? 60000 : wait);
+}
+
+static bool dispatch_ready(leader_t *self, zsock_t *pipe, void *which)
+{
+    if (which == self->link)
+        from_gateway(self);
+    else if (which == self->role.pool)
+        from_local_pool(self);
+    else if (which == pipe)
+        return handle_pipe(self, pipe);
+    else if (which) {
+        for (size_t i = 0; i < self->worker_count; i++)
+            if (which == self->workers[i].dealer)
+                from_worker(self, &self->workers[i]);
+    } else if (zpoller_terminated(self->poller))
+        return false;
+    if (zr_dispatch_tick(self->dispatch, zr_clock_now_ms(&self->clock)) > 0)
+        send_assignments(self);
+    return true;
+}
+
+void zr_leader_actor(zsock_t *pipe, void *args)
+{
+    leader_t self = { .role = *(zr_role_args_t *) args };
+    leader_start(&self, pipe);
+    zr_actor_ready(pipe);
+    while (dispatch_ready(&self, pipe, zpoller_wait(self.poller, poll_timeout(&self))))
+        ;
+    leader_stop(&self);
+}
