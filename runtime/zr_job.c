@@ -66,7 +66,7 @@ void zr_job_result_destroy(zr_job_result_t **self_p)
     *self_p = NULL;
 }
 
-int zr_job_result_send(zsock_t *dest, const zr_job_result_t *r)
+int zr_job_result_send(void *dest, const zr_job_result_t *r)
 {
     zmsg_t *msg = zmsg_new();
     uint8_t status = (uint8_t) r->status;

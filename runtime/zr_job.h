@@ -36,8 +36,8 @@ void zr_job_result_set_output(zr_job_result_t *self, const char *out, size_t out
                               const char *err, size_t err_len);
 void zr_job_result_destroy(zr_job_result_t **self_p);
 
-/* Sends "RESULT" followed by the result's frames; returns 0 or -1. */
-int zr_job_result_send(zsock_t *dest, const zr_job_result_t *result);
+/* Sends "RESULT" followed by the result's frames to a zsock or zactor; returns 0 or -1. */
+int zr_job_result_send(void *dest, const zr_job_result_t *result);
 /* Decodes the frames after "RESULT" (msg positioned after the command frame).
  * Returns NULL if the frames are missing or malformed. Does not destroy msg. */
 zr_job_result_t *zr_job_result_from_msg(zmsg_t *msg);

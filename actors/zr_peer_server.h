@@ -1,0 +1,23 @@
+/* zr_peer_server: the actor that runs the election for a node (or, as OBSERVER, for the
+ * gateway), prints state switches, and starts/stops the leader or follower role actor. */
+#ifndef ZR_PEER_SERVER_H
+#define ZR_PEER_SERVER_H
+#include <czmq.h>
+#include "runtime/zr_config.h"
+
+typedef struct {
+    const zr_config_t *config;
+    int node_id;
+    zactor_t *pool;      /* the node's runner pool, handed to role actors; NULL for the gateway */
+} zr_peer_server_args_t;
+
+/* Pipe commands:
+ *   "STATE"            -> "<STATE> <leader id or -1> <epoch>"
+ *   "STATS"            -> metrics lines (election and the role actor's)
+ *   "PEER_FAILED" id   (stage 5) the peer no longer votes; a failed leader starts a new election
+ * State changes are also published on inproc://zrun-<id>-state as one frame
+ * "<STATE> <leader id or -1> <epoch>" (zr_peer_server_subscribe). */
+void zr_peer_server_actor(zsock_t *pipe, void *args);
+zsock_t *zr_peer_server_subscribe(int node_id);
+
+#endif
