@@ -1,0 +1,55 @@
+/* zr_http_server: the libmicrohttpd daemon of the HTTP front and its table of waiting requests.
+ * Internal to runtime/zr_http_*.c; everything here runs on the front actor's single thread. */
+#ifndef ZR_HTTP_SERVER_H
+#define ZR_HTTP_SERVER_H
+#include "runtime/zr_http_metrics.h"
+#include "runtime/zr_http_request.h"
+#include "runtime/zr_job.h"
+#include "runtime/zr_log.h"
+#include <czmq.h>
+
+typedef struct {
+    const char *bind_address;   /* IPv4 address to listen on */
+    int port;                   /* 0: any free port */
+    size_t body_limit;
+    int connection_timeout_s;
+    const char *summary_log;    /* may be NULL */
+    const char *verbose_log;    /* may be NULL */
+} zr_http_server_config_t;
+
+typedef struct {
+    zr_http_server_config_t config;  /* strings borrowed from the front, which outlives us */
+    zsock_t *pipe;              /* to the owner: JOB goes out here */
+    zr_log_t *log;
+    struct MHD_Daemon *daemon;
+    int epoll_fd;
+    int port;                   /* the port really bound */
+    zhashx_t *pending;          /* "<id>" -> zr_http_request_t, connection suspended */
+    zr_http_metrics_t *metrics;
+    char *owner_metrics;        /* exposition lines the owner supplied, or NULL */
+    char last_mhd_error[256];
+} zr_http_server_t;
+
+/* Starts listening; returns NULL and a malloc'ed one-line *error if it cannot. */
+zr_http_server_t *zr_http_server_new(const zr_http_server_config_t *config, zsock_t *pipe,
+                                     zr_log_t *log, char **error);
+/* Answers every waiting request with 503 and stops the daemon. */
+void zr_http_server_destroy(zr_http_server_t **self_p);
+
+/* Poll timeout (ms, -1 for none) MHD needs before the next zr_http_server_run. */
+int zr_http_server_timeout(zr_http_server_t *self);
+/* Lets MHD do whatever its sockets are ready for; never blocks. */
+void zr_http_server_run(zr_http_server_t *self);
+
+/* Sends the request's body to the owner as JOB, files it as waiting, suspends its connection. */
+void zr_http_server_submit(zr_http_server_t *self, zr_http_request_t *request);
+/* Forgets a waiting request whose connection MHD is closing. */
+void zr_http_server_forget(zr_http_server_t *self, zr_http_request_t *request);
+/* The owner's answers: resume the waiting connection (or drop the answer if none waits). */
+void zr_http_server_deliver_result(zr_http_server_t *self, zr_job_result_t **result_p);
+void zr_http_server_deliver_failure(zr_http_server_t *self, uint64_t id, int status,
+                                    const char *reason);
+/* Replaces the owner's lines in /metrics (a newline is added if missing). */
+void zr_http_server_set_owner_metrics(zr_http_server_t *self, const char *lines);
+
+#endif
