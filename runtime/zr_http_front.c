@@ -94,6 +94,22 @@ static void handle_fail(zr_http_front_t *self, zmsg_t *msg)
         zr_warn(self->log, "malformed FAIL from the owner dropped");
 }
 
+/* "PAGE" path(s) status(i) plain(s) json(s), with the command frame already popped. */
+static void handle_page(zr_http_front_t *self, zmsg_t *msg)
+{
+    char *path = zmsg_popstr(msg);
+    long long status;
+    if (path && path[0] == '/' && take_number(msg, 100, 599, &status) == 0 && zmsg_size(msg) == 2) {
+        char *plain = zmsg_popstr(msg), *json = zmsg_popstr(msg);
+        zr_http_server_set_page(self->server, path, (unsigned) status, plain, json);
+        free(plain);
+        free(json);
+    }
+    else
+        zr_warn(self->log, "malformed PAGE from the owner dropped");
+    free(path);
+}
+
 static void handle_result(zr_http_front_t *self, zmsg_t *msg)
 {
     zr_job_result_t *result = zr_job_result_from_msg(msg);
@@ -103,6 +119,17 @@ static void handle_result(zr_http_front_t *self, zmsg_t *msg)
         zr_warn(self->log, "malformed RESULT from the owner dropped");
 }
 
+/* "METRICS" lines(s), with the command frame already popped. */
+static void handle_metrics(zr_http_front_t *self, zmsg_t *msg)
+{
+    char *lines = zmsg_size(msg) == 1 ? zmsg_popstr(msg) : NULL;
+    if (lines)
+        zr_http_server_set_owner_metrics(self->server, lines);
+    else
+        zr_warn(self->log, "malformed METRICS from the owner dropped");
+    free(lines);
+}
+
 static void handle_pipe_message(zr_http_front_t *self)
 {
     zmsg_t *msg = zmsg_recv(self->pipe);
@@ -110,23 +137,24 @@ static void handle_pipe_message(zr_http_front_t *self)
         self->terminated = true;   /* interrupted or the context is gone */
         return;
     }
-    zframe_t *command = zmsg_first(msg);
-    if (command && zframe_streq(command, "RESULT"))
-        handle_result(self, msg);
-    else if (command && zframe_streq(command, "FAIL")) {
+    char *command = zmsg_first(msg) ? zframe_strdup(zmsg_first(msg)) : strdup("");
+    if (streq(command, "RESULT"))
+        handle_result(self, msg);   /* decodes from the command frame on */
+    else {
         zframe_t *popped = zmsg_pop(msg);
         zframe_destroy(&popped);
-        handle_fail(self, msg);
+        if (streq(command, "FAIL"))
+            handle_fail(self, msg);
+        else if (streq(command, "PAGE"))
+            handle_page(self, msg);
+        else if (streq(command, "METRICS"))
+            handle_metrics(self, msg);
+        else if (streq(command, "$TERM"))
+            self->terminated = true;
+        else
+            zr_warn(self->log, "unknown command from the owner dropped");
     }
-    else if (command && zframe_streq(command, "METRICS") && zmsg_size(msg) == 2) {
-        char *lines = zframe_strdup(zmsg_next(msg));
-        zr_http_server_set_owner_metrics(self->server, lines);
-        free(lines);
-    }
-    else if (command && zframe_streq(command, "$TERM"))
-        self->terminated = true;
-    else
-        zr_warn(self->log, "unknown command from the owner dropped");
+    free(command);
     zmsg_destroy(&msg);
 }
 
@@ -215,4 +243,10 @@ int zr_http_front_fail(zactor_t *front, uint64_t id, int status, const char *rea
 int zr_http_front_set_metrics(zactor_t *front, const char *lines)
 {
     return zsock_send(front, "ss", "METRICS", lines);
+}
+
+int zr_http_front_set_page(zactor_t *front, const char *path, int status, const char *plain,
+                           const char *json)
+{
+    return zsock_send(front, "ssiss", "PAGE", path, status, plain, json ? json : "");
 }

@@ -8,6 +8,9 @@
  *   owner -> front:  "RESULT" ...                zr_job_result_send(); answers job id
  *                    "FAIL" id(8) status(i) reason(s)   answers job id with that HTTP status
  *                    "METRICS" lines(s)          exposition lines appended to /metrics
+ *                    "PAGE" path(s) status(i) plain(s) json(s)   from now on, GET path answers
+ *                                                status with plain, or with json (if not empty)
+ *                                                to Accept: application/json (e.g. /cluster)
  *                    "$TERM"                     waiting clients get 503, the actor ends
  * As czmq's zsock_send writes them, '8' and 'i' frames are decimal text (use zsock_recv).
  * Every JOB must be answered by exactly one RESULT or FAIL; answers may come in any order.
@@ -43,5 +46,7 @@ zactor_t *zr_http_front_new(const zr_http_front_config_t *config, int *port, cha
 /* Owner-side helpers for the messages above. */
 int zr_http_front_fail(zactor_t *front, uint64_t id, int status, const char *reason);
 int zr_http_front_set_metrics(zactor_t *front, const char *lines);
+int zr_http_front_set_page(zactor_t *front, const char *path, int status, const char *plain,
+                           const char *json);
 
 #endif

@@ -148,6 +148,17 @@ static int route_info(zr_http_server_t *server, zr_http_request_t *request, cons
                    : reply_log(server, request, server->config.verbose_log, "verbose");
 }
 
+static enum MHD_Result reply_page(zr_http_server_t *server, zr_http_request_t *request,
+                                  const zr_http_page_t *page, const char *method)
+{
+    if (!is_read_method(method))
+        return reply_reason(server, request, MHD_HTTP_METHOD_NOT_ALLOWED,
+                            "method not allowed: use GET", ALLOW_INFO);
+    if (request->want_json && page->json)
+        return reply_json(server, request, page->status, strdup(page->json));
+    return reply_text(server, request, page->status, page->plain, strlen(page->plain), NULL);
+}
+
 /* First call for a request: only the headers are known. */
 static enum MHD_Result route(zr_http_server_t *server, zr_http_request_t *request,
                              const char *url, const char *method)
@@ -158,6 +169,9 @@ static enum MHD_Result route(zr_http_server_t *server, zr_http_request_t *reques
     int answered = route_info(server, request, url, method);
     if (answered >= 0)
         return (enum MHD_Result) answered;
+    zr_http_page_t *page = zhashx_lookup(server->pages, url);
+    if (page)
+        return reply_page(server, request, page, method);
     return reply_reason(server, request, MHD_HTTP_NOT_FOUND,
                         "not found: the paths are /compileandrun, /healthz, /metrics, /logs/summary, /logs/verbose",
                         NULL);

@@ -1,5 +1,6 @@
 /* zr_http_routes: the HTTP front's request handling, as libmicrohttpd callbacks.
- * POST /compileandrun (validated, then passed to the owner), /healthz, /metrics, /logs/... */
+ * POST /compileandrun (validated, then passed to the owner), /healthz, /metrics, /logs/...,
+ * and the read-only pages the owner published. */
 #ifndef ZR_HTTP_ROUTES_H
 #define ZR_HTTP_ROUTES_H
 #include <microhttpd.h>

@@ -66,6 +66,15 @@ static int start_daemon(zr_http_server_t *self, char **error)
     return 0;
 }
 
+static void page_destroy(void **item)
+{
+    zr_http_page_t *page = *item;
+    free(page->plain);
+    free(page->json);
+    free(page);
+    *item = NULL;
+}
+
 zr_http_server_t *zr_http_server_new(const zr_http_server_config_t *config, zsock_t *pipe,
                                      zr_log_t *log, char **error)
 {
@@ -77,6 +86,8 @@ zr_http_server_t *zr_http_server_new(const zr_http_server_config_t *config, zsoc
     self->log = log;
     self->pending = zhashx_new();
     self->metrics = zr_http_metrics_new();
+    self->pages = zhashx_new();
+    zhashx_set_destructor(self->pages, page_destroy);
     if (start_daemon(self, error) != 0) {
         zr_http_server_destroy(&self);
         return NULL;
@@ -106,6 +117,7 @@ void zr_http_server_destroy(zr_http_server_t **self_p)
         MHD_stop_daemon(self->daemon);
     }
     zhashx_destroy(&self->pending);
+    zhashx_destroy(&self->pages);
     zr_http_metrics_destroy(&self->metrics);
     free(self->owner_metrics);
     free(self);
@@ -193,4 +205,18 @@ void zr_http_server_set_owner_metrics(zr_http_server_t *self, const char *lines)
     bool newline = length == 0 || lines[length - 1] == '\n';
     if (asprintf(&self->owner_metrics, "%s%s", lines, newline ? "" : "\n") < 0)
         abort();
+}
+
+void zr_http_server_set_page(zr_http_server_t *self, const char *path, unsigned status,
+                             const char *plain, const char *json)
+{
+    zr_http_page_t *page = calloc(1, sizeof *page);
+    if (!page)
+        abort();
+    page->status = status;
+    page->plain = strdup(plain);
+    page->json = json && *json ? strdup(json) : NULL;
+    if (!page->plain || (json && *json && !page->json))
+        abort();
+    zhashx_update(self->pages, path, page);
 }

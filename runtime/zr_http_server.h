@@ -17,6 +17,13 @@ typedef struct {
     const char *verbose_log;    /* may be NULL */
 } zr_http_server_config_t;
 
+/* A read-only page the owner publishes (e.g. the gateway's /cluster). */
+typedef struct {
+    unsigned status;
+    char *plain;                /* the text/plain body */
+    char *json;                 /* the application/json body; NULL: none */
+} zr_http_page_t;
+
 typedef struct {
     zr_http_server_config_t config;  /* strings borrowed from the front, which outlives us */
     zsock_t *pipe;              /* to the owner: JOB goes out here */
@@ -27,6 +34,7 @@ typedef struct {
     zhashx_t *pending;          /* "<id>" -> zr_http_request_t, connection suspended */
     zr_http_metrics_t *metrics;
     char *owner_metrics;        /* exposition lines the owner supplied, or NULL */
+    zhashx_t *pages;            /* path -> zr_http_page_t the owner published */
     char last_mhd_error[256];
 } zr_http_server_t;
 
@@ -51,5 +59,8 @@ void zr_http_server_deliver_failure(zr_http_server_t *self, uint64_t id, int sta
                                     const char *reason);
 /* Replaces the owner's lines in /metrics (a newline is added if missing). */
 void zr_http_server_set_owner_metrics(zr_http_server_t *self, const char *lines);
+/* Publishes (or replaces) the page served at GET path; json NULL or empty: plain only. */
+void zr_http_server_set_page(zr_http_server_t *self, const char *path, unsigned status,
+                             const char *plain, const char *json);
 
 #endif

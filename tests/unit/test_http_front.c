@@ -302,6 +302,32 @@ static void logs_are_served_or_404(void **state)
     assert_int_equal(access(front_log, R_OK), 0);
 }
 
+static void owner_pages_are_served_and_replaced(void **state)
+{
+    fixture_t *fixture = *state;
+    http_reply_t reply;
+    http_get(fixture->port, "/cluster", &reply);
+    assert_int_equal(reply.status, 404);
+    http_reply_free(&reply);
+    zstr_sendx(fixture->owner, "PAGE", "/cluster", "200", "1 LEADER\n2 FOLLOWER\n", "{\"leader\":1}", NULL);
+    zsock_wait(fixture->owner);
+    http_get(fixture->port, "/cluster", &reply);
+    assert_reply(&reply, 200, "1 LEADER\n2 FOLLOWER\n", 20);
+    http_reply_free(&reply);
+    http_request(fixture->port, "GET", "/cluster", NULL, "Accept: application/json", NULL, 0, false, &reply);
+    assert_reply(&reply, 200, "{\"leader\":1}", 12);
+    assert_string_equal(reply.content_type, "application/json");
+    http_reply_free(&reply);
+    http_request(fixture->port, "POST", "/cluster", "text/plain", NULL, "x", 1, false, &reply);
+    assert_int_equal(reply.status, 405);
+    http_reply_free(&reply);
+    zstr_sendx(fixture->owner, "PAGE", "/cluster", "503", "no leader", "", NULL);
+    zsock_wait(fixture->owner);
+    http_request(fixture->port, "GET", "/cluster", NULL, "Accept: application/json", NULL, 0, false, &reply);
+    assert_reply(&reply, 503, "no leader", 9);
+    http_reply_free(&reply);
+}
+
 static void start_fails_cleanly_when_the_port_is_taken(void **state)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -341,6 +367,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(client_gone_in_the_middle_of_its_body, setup, teardown),
         cmocka_unit_test_setup_teardown(metrics_are_prometheus_text, setup, teardown),
         cmocka_unit_test_setup_teardown(logs_are_served_or_404, setup, teardown),
+        cmocka_unit_test_setup_teardown(owner_pages_are_served_and_replaced, setup, teardown),
         cmocka_unit_test(start_fails_cleanly_when_the_port_is_taken),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,8 @@
  *   "hold TEXT"    kept until `hold` jobs are held, then all answered (ok TEXT) in scrambled order
  *   "park TEXT"    kept and reported to the test as "PARKED"; answered on "RELEASE"
  *   anything else  200 with the source echoed back
- * Test -> fake: "HOLD" n | "RELEASE" (replies "RELEASED" after answering) | "METRICS" lines. */
+ * Test -> fake: "HOLD" n | "RELEASE" (replies "RELEASED" after answering) | "METRICS" lines
+ *               | "PAGE" path status plain json (passed on to the front). */
 #ifndef TEST_HTTP_HARNESS_H
 #define TEST_HTTP_HARNESS_H
 #include "runtime/zr_http_front.h"
@@ -164,6 +165,13 @@ static inline bool fake_on_test(fake_owner_t *self)
     }
     else if (go_on && streq(command, "METRICS"))
         zr_http_front_set_metrics(self->front, argument);
+    else if (go_on && streq(command, "PAGE")) {
+        char *status = zmsg_popstr(msg), *plain = zmsg_popstr(msg), *json = zmsg_popstr(msg);
+        zr_http_front_set_page(self->front, argument, atoi(status), plain, json);
+        free(status);
+        free(plain);
+        free(json);
+    }
     if (go_on && !streq(command, "RELEASE"))
         zsock_signal(self->pipe, 0);
     free(command);
