@@ -5,5 +5,6 @@
 
 const zr_command_t zr_commands[] = {
     { "version", zr_cmd_version, "print the zrun version" },
+    { "submit", zr_cmd_submit, "send Java files to a server, print each response body" },
     { NULL, NULL, NULL },
 };

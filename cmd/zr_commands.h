@@ -15,5 +15,7 @@ typedef struct {
 extern const zr_command_t zr_commands[];
 
 int zr_cmd_version(int argc, char **argv);
+int zr_cmd_serve(int argc, char **argv);
+int zr_cmd_submit(int argc, char **argv);
 
 #endif

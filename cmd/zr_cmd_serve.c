@@ -1,0 +1,262 @@
+/* zr_cmd_serve: `zrun serve` runs one standalone server: the runner pool behind the HTTP front.
+ * The main thread only shuttles messages (JOB -> RUN, RESULT -> front, STATS -> METRICS). */
+#include "cmd/zr_commands.h"
+#include "runtime/zr_http_front.h"
+#include "runtime/zr_log.h"
+#include "runtime/zr_runner_pool.h"
+#include <czmq.h>
+#include <errno.h>
+#include <getopt.h>
+
+#define SERVE_STATS_INTERVAL_MS 1000   /* how often pool figures are refreshed for /metrics */
+#define SERVE_BODY_LIMIT_MAX (64L * 1024 * 1024)
+
+typedef struct {
+    int port;
+    int jvms;                 /* 0: the pool's default */
+    long body_limit;
+    const char *bind_address;
+    const char *log_dir;
+    const char *log_level;
+} serve_options_t;
+
+typedef struct {
+    zr_log_t *summary;        /* node-0-summary.log and node-0-verbose.log exist (empty: a */
+    zr_log_t *verbose;        /* standalone server has no peers) so /logs/... can serve them */
+    zactor_t *front;
+    zactor_t *pool;
+    int port;
+} serve_t;
+
+static void serve_usage(FILE *out)
+{
+    fprintf(out, "usage: zrun serve [--port P] [--jvms N] [--bind ADDR] [--body-limit BYTES]\n"
+                 "                  [--log-dir D] [--log-level L]\n"
+                 "  Runs one standalone compile-and-run server: POST /compileandrun on port P\n"
+                 "  (default 9000; 0 picks a free port), N warm JVMs, logs in D (default ./logs).\n"
+                 "  --bind defaults to 0.0.0.0, --body-limit to 1048576. Ctrl-C or SIGTERM stops it.\n");
+}
+
+/* Parses a whole number in [min, max]; prints a one-line error and returns -1 otherwise. */
+static int parse_number(const char *name, const char *text, long min, long max, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long value = strtol(text, &end, 10);
+    if (!*text || *end || errno || value < min || value > max) {
+        fprintf(stderr, "zrun serve: %s must be a whole number %ld..%ld, not '%s'\n", name, min, max, text);
+        return -1;
+    }
+    *out = value;
+    return 0;
+}
+
+static int parse_option(int option, const char *value, serve_options_t *o)
+{
+    long number = 0;
+    switch (option) {
+    case 'p':
+        if (parse_number("--port", value, 0, 65535, &number))
+            return -1;
+        o->port = (int) number;
+        return 0;
+    case 'j':
+        if (parse_number("--jvms", value, 1, 64, &number))
+            return -1;
+        o->jvms = (int) number;
+        return 0;
+    case 'm':
+        return parse_number("--body-limit", value, 1, SERVE_BODY_LIMIT_MAX, &o->body_limit);
+    case 'b':
+        o->bind_address = value;
+        return 0;
+    case 'd':
+        o->log_dir = value;
+        return 0;
+    default:   /* 'l' */
+        o->log_level = value;
+        if (zr_log_level_parse(value) >= 0)
+            return 0;
+        fprintf(stderr, "zrun serve: --log-level must be debug, info, warn, error or off\n");
+        return -1;
+    }
+}
+
+/* Returns 0 to serve, 1 after --help, -1 on a usage error (already reported). */
+static int parse_serve_options(int argc, char **argv, serve_options_t *o)
+{
+    static const struct option longs[] = {
+        { "port", required_argument, 0, 'p' }, { "jvms", required_argument, 0, 'j' },
+        { "bind", required_argument, 0, 'b' }, { "body-limit", required_argument, 0, 'm' },
+        { "log-dir", required_argument, 0, 'd' }, { "log-level", required_argument, 0, 'l' },
+        { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+    *o = (serve_options_t) { .port = 9000, .body_limit = ZR_HTTP_BODY_LIMIT_DEFAULT,
+                             .bind_address = "0.0.0.0", .log_dir = "logs", .log_level = "info" };
+    optind = 1;
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":h", longs, NULL)) != -1;) {
+        if (c == 'h') {
+            serve_usage(stdout);
+            return 1;
+        }
+        if (c == ':' || c == '?') {
+            fprintf(stderr, c == ':' ? "zrun serve: %s needs a value\n"
+                                     : "zrun serve: unknown option '%s' (see zrun serve --help)\n",
+                    argv[optind - 1]);
+            return -1;
+        }
+        if (parse_option(c, optarg, o) != 0)
+            return -1;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "zrun serve: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+static int start_front(serve_t *self, const serve_options_t *o)
+{
+    zr_http_front_config_t config;
+    zr_http_front_config_defaults(&config);
+    config.port = o->port;
+    config.bind_address = o->bind_address;
+    config.body_limit = (size_t) o->body_limit;
+    config.node_id = 0;
+    config.log_dir = o->log_dir;
+    config.summary_log = zr_log_path(self->summary);
+    config.verbose_log = zr_log_path(self->verbose);
+    char *error = NULL;
+    self->front = zr_http_front_new(&config, &self->port, &error);
+    if (!self->front)
+        fprintf(stderr, "zrun serve: %s\n", error ? error : "the HTTP front did not start");
+    free(error);
+    return self->front ? 0 : -1;
+}
+
+static int start_pool(serve_t *self, const serve_options_t *o)
+{
+    zr_runner_config_t config;
+    zr_runner_config_defaults(&config);
+    if (o->jvms)
+        config.jvms = o->jvms;
+    config.log_dir = o->log_dir;
+    config.node_id = 0;
+    self->pool = zr_runner_pool_new(&config);
+    if (!self->pool)
+        fprintf(stderr, "zrun serve: the runner pool did not start (see the logs in %s)\n", o->log_dir);
+    return self->pool ? 0 : -1;
+}
+
+/* The front first: a taken port fails fast, before any JVM is started. */
+static int serve_start(serve_t *self, const serve_options_t *o)
+{
+    self->summary = zr_log_open(o->log_dir, 0, "summary");
+    self->verbose = zr_log_open(o->log_dir, 0, "verbose");
+    if (!self->summary || !self->verbose) {
+        fprintf(stderr, "zrun serve: cannot write logs in %s\n", o->log_dir);
+        return -1;
+    }
+    return start_front(self, o) == 0 && start_pool(self, o) == 0 ? 0 : -1;
+}
+
+/* The front goes first, so clients still waiting get 503 rather than silence. */
+static void serve_stop(serve_t *self)
+{
+    zactor_destroy(&self->front);
+    zactor_destroy(&self->pool);
+    zr_log_close(&self->summary);
+    zr_log_close(&self->verbose);
+}
+
+/* "JOB" id source from the front is "RUN" id source for the pool: same frames. */
+static void forward_job(serve_t *self)
+{
+    zmsg_t *msg = zmsg_recv(self->front);
+    zframe_t *command = msg ? zmsg_first(msg) : NULL;
+    if (command && zframe_streq(command, "JOB") && zmsg_size(msg) == 3) {
+        zframe_reset(command, "RUN", 3);
+        zmsg_send(&msg, self->pool);
+    }
+    zmsg_destroy(&msg);
+}
+
+/* The pool's "key=value ..." STATS reply as exposition lines zrun_pool_<key> <value>. */
+static char *stats_to_metrics(const char *stats)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    char *copy = strdup(stats), *saved = NULL;
+    for (char *pair = strtok_r(copy, " \t\n", &saved); pair; pair = strtok_r(NULL, " \t\n", &saved)) {
+        char *equals = strchr(pair, '='), *end = NULL;
+        if (!equals || equals == pair)
+            continue;
+        *equals = 0;
+        strtod(equals + 1, &end);
+        bool name_ok = strspn(pair, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(pair);
+        if (name_ok && end != equals + 1 && *end == 0)
+            fprintf(out, "zrun_pool_%s %s\n", pair, equals + 1);
+    }
+    free(copy);
+    fclose(out);
+    return text;
+}
+
+/* RESULT goes to the front as it is; a one-frame message is the reply to STATS. */
+static void forward_pool_message(serve_t *self)
+{
+    zmsg_t *msg = zmsg_recv(self->pool);
+    zframe_t *first = msg ? zmsg_first(msg) : NULL;
+    if (first && zframe_streq(first, "RESULT"))
+        zmsg_send(&msg, self->front);
+    else if (first && zmsg_size(msg) == 1) {
+        char *stats = zframe_strdup(first), *lines = stats_to_metrics(stats);
+        zr_http_front_set_metrics(self->front, lines);
+        free(stats);
+        free(lines);
+    }
+    zmsg_destroy(&msg);
+}
+
+/* Until SIGINT/SIGTERM (czmq's handler sets zsys_interrupted; the poller then reports it). */
+static void serve_loop(serve_t *self)
+{
+    zpoller_t *poller = zpoller_new(self->front, self->pool, NULL);
+    int64_t next_stats = zclock_mono();
+    while (!zsys_interrupted) {
+        if (zclock_mono() >= next_stats) {
+            zstr_send(self->pool, "STATS");
+            next_stats = zclock_mono() + SERVE_STATS_INTERVAL_MS;
+        }
+        void *which = zpoller_wait(poller, (int) (next_stats - zclock_mono()));
+        if (which == self->front)
+            forward_job(self);
+        else if (which == self->pool)
+            forward_pool_message(self);
+        else if (zpoller_terminated(poller))
+            break;
+    }
+    zpoller_destroy(&poller);
+}
+
+int zr_cmd_serve(int argc, char **argv)
+{
+    serve_options_t options;
+    int parsed = parse_serve_options(argc, argv, &options);
+    if (parsed != 0)
+        return parsed > 0 ? 0 : 2;
+    zr_log_set_level((zr_log_level_t) zr_log_level_parse(options.log_level));
+    serve_t self = { 0 };
+    if (serve_start(&self, &options) != 0) {
+        serve_stop(&self);
+        return 1;
+    }
+    printf("zrun serve: listening on http://%s:%d/ (logs in %s)\n", options.bind_address, self.port,
+           options.log_dir);
+    fflush(stdout);
+    serve_loop(&self);
+    serve_stop(&self);
+    printf("zrun serve: stopped\n");
+    return 0;
+}
