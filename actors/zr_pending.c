@@ -81,11 +81,11 @@ static void entry_unpark(zr_pending_t *self, entry_t *entry)
     entry->park_handle = NULL;
 }
 
-/* Waits for a leader from now_ms if none is known, else queues it for the current one. */
+/* Waits for a leader from now_ms if none is known, else queues it for the current one.
+ * (Only called for entries not already waiting: while no leader is known none is parked
+ * again, so a waiting entry keeps its start.) */
 static void entry_park(zr_pending_t *self, entry_t *entry, int64_t now_ms)
 {
-    if (entry->state == ENTRY_WAITING && entry->park_handle && !self->has_leader)
-        return;   /* already waiting: keeps its original start */
     entry_unpark(self, entry);
     entry->state = self->has_leader ? ENTRY_TO_SEND : ENTRY_WAITING;
     entry->waiting_since = now_ms;

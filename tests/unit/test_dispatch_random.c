@@ -496,7 +496,7 @@ static void run_simulation(uint64_t seed, int steps)
     zr_dispatch_stats_t stats;
     zr_dispatch_stats(sim.dispatch, &stats);
     CHECK(&sim, stats.in_flight == 0);
-    CHECK(&sim, sim.fates[ANSWERED] > sim.accepted / 2);
+    CHECK(&sim, sim.fates[ANSWERED] > sim.accepted / 4);   /* it did exercise answers */
     zr_dispatch_destroy(&sim.dispatch);
     zr_pending_destroy(&sim.pending);
     free(sim.fate);
