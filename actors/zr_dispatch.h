@@ -101,7 +101,9 @@ zr_dispatch_verdict_t zr_dispatch_complete(zr_dispatch_t *self, int64_t gateway_
 zr_dispatch_verdict_t zr_dispatch_adopt_completed(zr_dispatch_t *self, int64_t gateway_id,
                                                   uint64_t request_id, const void *result,
                                                   size_t len);
-/* The cached result of a completed job (non-NULL even if empty), or NULL. */
+/* The cached result of a completed job (non-NULL even if empty), or NULL. The bytes are what
+ * complete()/adopt got: the actor re-stamps them with this leader's id and epoch before
+ * sending, since the gateway only takes answers stamped by its current leader. */
 const uint8_t *zr_dispatch_cached_result(zr_dispatch_t *self, int64_t gateway_id,
                                          uint64_t request_id, size_t *len);
 

@@ -71,7 +71,8 @@ bool zr_pending_leader_changed(zr_pending_t *self, int64_t leader_id, uint64_t e
                                int64_t now_ms);
 /* The leader failed: every request not answered waits again from now_ms. */
 void zr_pending_leader_lost(zr_pending_t *self, int64_t now_ms);
-/* The current leader (true) or none known (false). */
+/* The current leader (true), or none known (false, *leader_id -1); *epoch is the highest
+ * epoch seen either way. Either pointer may be NULL. */
 bool zr_pending_leader(const zr_pending_t *self, int64_t *leader_id, uint64_t *epoch);
 
 /* The next request to send to the current leader; false when there is none. */
