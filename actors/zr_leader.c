@@ -95,6 +95,22 @@ static void send_assignments(leader_t *self)
     }
 }
 
+/* A re-sent request that already completed: the cached answer, stamped with our id and
+ * epoch (it may have been completed under an earlier leader), so the gateway accepts it. */
+static void answer_from_cache(leader_t *self, int64_t gateway_id, uint64_t request_id)
+{
+    size_t length = 0;
+    const uint8_t *cached = zr_dispatch_cached_result(self->dispatch, gateway_id, request_id, &length);
+    zr_proto_msg_t msg;
+    if (!cached || zr_proto_decode(cached, length, &msg) != ZR_DECODE_OK || msg.type != ZR_MSG_WORK_RESULT)
+        return;
+    msg.work_result.leader_id = self->role.node_id;
+    msg.work_result.leader_epoch = self->role.epoch;
+    zframe_t *answer = zr_proto_frame_encode(&msg);
+    if (answer)
+        send_frame_to_gateway(self, gateway_id, &answer);
+}
+
 /* A request from a gateway: fenced, then submitted, answered from the cache, or ignored. */
 static void from_gateway(leader_t *self)
 {
@@ -119,13 +135,8 @@ static void from_gateway(leader_t *self)
     zhash_freefn(self->gateway_routes, key, free_frame);
     zr_dispatch_verdict_t verdict = zr_dispatch_submit(self->dispatch, request->gateway_id,
         request->request_id, request->source.data, request->source.size, zr_clock_now_ms(&self->clock));
-    if (verdict == ZR_DISPATCH_DONE) {
-        size_t length = 0;
-        const uint8_t *cached = zr_dispatch_cached_result(self->dispatch, request->gateway_id,
-                                                          request->request_id, &length);
-        zframe_t *answer = zframe_new(cached, length);
-        send_frame_to_gateway(self, request->gateway_id, &answer);
-    }
+    if (verdict == ZR_DISPATCH_DONE)
+        answer_from_cache(self, request->gateway_id, request->request_id);
     zmsg_destroy(&msg);
     send_assignments(self);
 }

@@ -107,10 +107,14 @@ static void entry_remove(zr_pending_t *self, entry_t *entry)
 
 /* ---- requests and leaders ---- */
 
-uint64_t zr_pending_accept(zr_pending_t *self, const void *source, size_t len, int64_t now_ms)
+bool zr_pending_accept_id(zr_pending_t *self, uint64_t request_id, const void *source, size_t len,
+                          int64_t now_ms)
 {
+    zr_job_key_t key = { 0, request_id };
+    if (request_id == 0 || zhashx_lookup(self->entries, &key))
+        return false;
     entry_t *entry = zmalloc(sizeof *entry);
-    entry->key = (zr_job_key_t) { 0, self->next_id++ };
+    entry->key = key;
     entry->source_len = len;
     entry->source = zmalloc(len ? len : 1);
     if (len)
@@ -119,7 +123,14 @@ uint64_t zr_pending_accept(zr_pending_t *self, const void *source, size_t len, i
     zhashx_insert(self->entries, &entry->key, entry);
     entry_park(self, entry, now_ms);
     self->stats.accepted++;
-    return entry->key.request_id;
+    return true;
+}
+
+uint64_t zr_pending_accept(zr_pending_t *self, const void *source, size_t len, int64_t now_ms)
+{
+    while (!zr_pending_accept_id(self, self->next_id, source, len, now_ms))
+        self->next_id++;   /* only 0 (after wrapping) or an id taken by accept_id is skipped */
+    return self->next_id++;
 }
 
 bool zr_pending_leader_changed(zr_pending_t *self, int64_t leader_id, uint64_t epoch,

@@ -62,6 +62,10 @@ typedef struct {
 zr_pending_t *zr_pending_new(int64_t queue_deadline_ms, uint64_t first_request_id);
 void zr_pending_destroy(zr_pending_t **self_p);
 
+/* Copies source under an id the caller assigned (e.g. the HTTP front's X-Request-Id);
+ * false (nothing kept) if the id is 0 or already pending. Ids need not be in order. */
+bool zr_pending_accept_id(zr_pending_t *self, uint64_t request_id, const void *source, size_t len,
+                          int64_t now_ms);
 /* Copies source; returns the new request id (never 0). Never refuses. */
 uint64_t zr_pending_accept(zr_pending_t *self, const void *source, size_t len, int64_t now_ms);
 /* A (new) leader is known: true if it replaces the current one, in which case every request

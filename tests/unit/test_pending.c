@@ -57,6 +57,24 @@ static void requests_wait_until_a_leader_is_known(void **state)
     assert_null(pending);
 }
 
+static void caller_assigned_ids_are_kept_and_checked(void **state)
+{
+    zr_pending_t *pending = zr_pending_new(DEADLINE, 1);
+    uint64_t ids[4];
+    assert_true(zr_pending_accept_id(pending, 77, "class A {}", 10, 0));
+    assert_false(zr_pending_accept_id(pending, 77, "class B {}", 10, 0));   /* taken */
+    assert_false(zr_pending_accept_id(pending, 0, "class C {}", 10, 0));    /* 0 is never an id */
+    assert_true(zr_pending_accept_id(pending, 12, "class D {}", 10, 0));    /* out of order is fine */
+    assert_int_equal(zr_pending_count(pending), 2);
+    assert_true(zr_pending_leader_changed(pending, 3, 1, 5));
+    assert_int_equal(drain_sends(pending, 3, 1, ids, 4), 2);
+    assert_int_equal(ids[0], 77);
+    assert_int_equal(ids[1], 12);
+    assert_int_equal(zr_pending_answer(pending, 12, 3, 1), ZR_PENDING_ANSWERED);
+    assert_int_equal(zr_pending_answer(pending, 12, 3, 1), ZR_PENDING_UNKNOWN);
+    zr_pending_destroy(&pending);
+}
+
 static void unanswered_requests_go_to_the_new_leader(void **state)
 {
     zr_pending_t *pending = zr_pending_new(DEADLINE, 1);
@@ -172,6 +190,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(requests_wait_until_a_leader_is_known),
+        cmocka_unit_test(caller_assigned_ids_are_kept_and_checked),
         cmocka_unit_test(unanswered_requests_go_to_the_new_leader),
         cmocka_unit_test(requests_expire_at_the_deadline_without_a_leader),
         cmocka_unit_test(cancelled_requests_are_forgotten),
