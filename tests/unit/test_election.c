@@ -1,0 +1,788 @@
+/* test_election: the election core alone, then many nodes on a deterministic simulated network
+ * (seeded PRNG, random latency, drops, duplicates, virtual clock) with invariants every step. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "actors/zr_election.h"
+#include "test_support.h"
+
+/* ---- the core alone ------------------------------------------------------------------- */
+
+static const int64_t three_voters[] = { 1, 2, 3 };
+
+static zr_election_t *new_node(int64_t id, bool observer, int64_t final_wait, int64_t backoff)
+{
+    zr_election_config_t config = { id, observer, 0, three_voters, 3, final_wait, backoff, 8 * backoff };
+    zr_election_t *election = zr_election_new(&config, 0);
+    assert_non_null(election);
+    return election;
+}
+
+static void deliver(zr_election_t *e, int64_t from, zr_peer_state_t state, int64_t leader,
+                    uint64_t round, int64_t now)
+{
+    zr_notification_t n = { from, state, { leader, 0 }, round };
+    zr_election_receive(e, &n, now);
+}
+
+/* Drains the outputs; returns how many there were and the last one in *last. */
+static int drain(zr_election_t *e, zr_election_output_t *last)
+{
+    zr_election_output_t out;
+    int count = 0;
+    while (zr_election_next_output(e, &out)) {
+        if (last)
+            *last = out;
+        count++;
+    }
+    return count;
+}
+
+static void votes_order_on_epoch_then_id(void **state)
+{
+    zr_vote_t low = { 9, 1 }, high = { 2, 2 }, same = { 9, 1 }, next = { 10, 1 };
+    assert_true(zr_vote_supersedes(&high, &low));
+    assert_false(zr_vote_supersedes(&low, &high));
+    assert_true(zr_vote_supersedes(&next, &low));
+    assert_false(zr_vote_supersedes(&same, &low));
+    assert_true(zr_vote_equal(&same, &low));
+    assert_int_equal(zr_quorum(1), 1);
+    assert_int_equal(zr_quorum(4), 3);
+    assert_int_equal(zr_quorum(7), 4);
+}
+
+static void bad_configs_are_refused(void **state)
+{
+    const int64_t twice[] = { 1, 1 }, negative[] = { 1, -2 };
+    zr_election_config_t good = { 1, false, 0, three_voters, 3, 50, 50, 1000 };
+    zr_election_config_t cases[] = {
+        { 4, false, 0, three_voters, 3, 50, 50, 1000 },   /* voter not listed */
+        { 1, true, 0, three_voters, 3, 50, 50, 1000 },    /* observer listed */
+        { 1, false, 0, twice, 2, 50, 50, 1000 },
+        { 1, false, 0, negative, 2, 50, 50, 1000 },
+        { 1, false, 0, three_voters, 0, 50, 50, 1000 },
+        { 1, false, 0, three_voters, 3, -1, 50, 1000 },
+        { 1, false, 0, three_voters, 3, 50, 0, 1000 },
+        { 1, false, 0, three_voters, 3, 50, 100, 50 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (zr_election_new(&cases[i], 0))
+            fail_msg("case %zu was accepted", i);
+    assert_null(zr_election_new(NULL, 0));
+    zr_election_t *e = zr_election_new(&good, 0);
+    assert_non_null(e);
+    zr_election_destroy(&e);
+    assert_null(e);
+    zr_election_destroy(&e);
+}
+
+static void timings_follow_the_base_interval(void **state)
+{
+    zr_election_config_t config = { 0 };
+    zr_election_config_timings(&config, 100);
+    assert_int_equal(config.final_wait_ms, 50);
+    assert_int_equal(config.initial_backoff_ms, 50);
+    assert_int_equal(config.max_backoff_ms, 1000);
+    zr_election_config_timings(&config, 10);
+    assert_int_equal(config.final_wait_ms, 20);
+    assert_int_equal(config.max_backoff_ms, 100);
+}
+
+/* Nobody answers: one broadcast per deadline, intervals 50, 100, 200, 400, then the cap. */
+static void resends_back_off_to_the_cap(void **state)
+{
+    for (int observer = 0; observer <= 1; observer++) {
+        zr_election_t *e = new_node(observer ? 0 : 1, observer, 50, 50);
+        zr_election_output_t out;
+        assert_int_equal(drain(e, &out), 1);
+        assert_int_equal(out.kind, ZR_ELECTION_BROADCAST);
+        assert_int_equal(out.notification.sender_state, observer ? ZR_PEER_OBSERVER : ZR_PEER_LOOKING);
+        const int64_t intervals[] = { 50, 100, 200, 400, 400, 400 };
+        int64_t now = 0;
+        for (size_t i = 0; i < sizeof intervals / sizeof intervals[0]; i++) {
+            assert_int_equal(zr_election_next_deadline(e), now + intervals[i]);
+            zr_election_tick(e, now + intervals[i] - 1);
+            assert_int_equal(drain(e, NULL), 0);
+            now += intervals[i];
+            zr_election_tick(e, now);
+            assert_int_equal(drain(e, &out), 1);
+            assert_int_equal(out.kind, ZR_ELECTION_BROADCAST);
+        }
+        assert_int_equal(zr_election_state(e), observer ? ZR_PEER_OBSERVER : ZR_PEER_LOOKING);
+        zr_election_destroy(&e);
+    }
+}
+
+/* A better vote inside the final wait restarts it; silence makes a promise, not a leader. */
+static void final_wait_yields_then_promise_waits_for_leading(void **state)
+{
+    zr_election_t *e = new_node(1, false, 50, 1000);
+    drain(e, NULL);
+    deliver(e, 2, ZR_PEER_LOOKING, 2, 1, 0);
+    assert_int_equal(drain(e, NULL), 1);
+    assert_int_equal(zr_election_next_deadline(e), 50);   /* {1, 2} agree on 2: final wait */
+    deliver(e, 3, ZR_PEER_LOOKING, 3, 1, 10);
+    zr_election_output_t out;
+    assert_int_equal(drain(e, &out), 1);
+    assert_int_equal(out.notification.vote.leader_id, 3);
+    assert_int_equal(zr_election_next_deadline(e), 60);
+    zr_election_tick(e, 59);
+    assert_int_equal(drain(e, NULL), 0);
+    zr_election_tick(e, 60);
+    assert_int_equal(drain(e, &out), 1);
+    assert_int_equal(out.notification.sender_state, ZR_PEER_FOLLOWING);   /* the promise */
+    assert_int_equal(zr_election_state(e), ZR_PEER_LOOKING);
+    assert_false(zr_election_leader(e, NULL));
+    zr_peer_state_t from, to;
+    assert_false(zr_election_take_change(e, &from, &to));
+    deliver(e, 3, ZR_PEER_LEADING, 3, 1, 70);
+    assert_int_equal(zr_election_state(e), ZR_PEER_FOLLOWING);
+    zr_vote_t leader;
+    assert_true(zr_election_leader(e, &leader));
+    assert_int_equal(leader.leader_id, 3);
+    assert_true(zr_election_take_change(e, &from, &to));
+    assert_int_equal(from, ZR_PEER_LOOKING);
+    assert_int_equal(to, ZR_PEER_FOLLOWING);
+    assert_int_equal(zr_election_next_deadline(e), INT64_MAX);
+    zr_election_destroy(&e);
+}
+
+/* The candidate leads only once a quorum has promised it, and then says so to everyone. */
+static void candidate_leads_on_promises_only(void **state)
+{
+    zr_election_t *e = new_node(3, false, 50, 1000);
+    drain(e, NULL);
+    deliver(e, 1, ZR_PEER_LOOKING, 3, 1, 0);
+    deliver(e, 2, ZR_PEER_LOOKING, 3, 1, 0);
+    zr_election_tick(e, 50);
+    assert_int_equal(zr_election_state(e), ZR_PEER_LOOKING);
+    deliver(e, 2, ZR_PEER_FOLLOWING, 3, 1, 60);
+    assert_int_equal(zr_election_state(e), ZR_PEER_LEADING);
+    zr_election_output_t out;
+    assert_int_equal(drain(e, &out), 1);
+    assert_int_equal(out.kind, ZR_ELECTION_BROADCAST);
+    assert_int_equal(out.notification.sender_state, ZR_PEER_LEADING);
+    zr_election_destroy(&e);
+}
+
+/* FOLLOWING/LEADING nodes answer LOOKING and OBSERVER senders directly, nobody else. */
+static void stable_nodes_answer_the_asking_sender(void **state)
+{
+    zr_election_t *e = new_node(3, false, 0, 1000);
+    deliver(e, 1, ZR_PEER_LOOKING, 3, 1, 0);
+    zr_election_tick(e, 0);
+    deliver(e, 1, ZR_PEER_FOLLOWING, 3, 1, 0);
+    assert_int_equal(zr_election_state(e), ZR_PEER_LEADING);
+    drain(e, NULL);
+    const zr_peer_state_t asking[] = { ZR_PEER_LOOKING, ZR_PEER_OBSERVER };
+    for (size_t i = 0; i < 2; i++) {
+        deliver(e, i == 0 ? 2 : 7, asking[i], 2, 5, 10);
+        zr_election_output_t out;
+        assert_int_equal(drain(e, &out), 1);
+        assert_int_equal(out.kind, ZR_ELECTION_SEND_TO);
+        assert_int_equal(out.to_id, i == 0 ? 2 : 7);
+        assert_int_equal(out.notification.sender_state, ZR_PEER_LEADING);
+        assert_int_equal(out.notification.vote.leader_id, 3);
+    }
+    deliver(e, 2, ZR_PEER_FOLLOWING, 2, 1, 10);   /* not about us: no answer */
+    deliver(e, 9, ZR_PEER_LOOKING, 3, 1, 10);     /* not a voter: no answer */
+    assert_int_equal(drain(e, NULL), 0);
+    zr_election_destroy(&e);
+}
+
+/* However often the observer "votes" (here: for a better voter), nobody counts or adopts it. */
+static void observer_never_counts(void **state)
+{
+    zr_election_t *e = new_node(1, false, 50, 50);
+    int64_t now = 0;
+    for (int i = 0; i < 500; i++, now += 10) {
+        deliver(e, 0, ZR_PEER_OBSERVER, 3, 1, now);
+        zr_election_tick(e, now);
+        zr_election_output_t out;
+        while (zr_election_next_output(e, &out)) {
+            assert_int_equal(out.kind, ZR_ELECTION_BROADCAST);
+            assert_int_equal(out.notification.sender_state, ZR_PEER_LOOKING);
+            assert_int_equal(out.notification.vote.leader_id, 1);
+        }
+    }
+    assert_false(zr_election_leader(e, NULL));
+    zr_election_destroy(&e);
+}
+
+/* ---- a deterministic simulated network ------------------------------------------------ */
+
+#define SIM_MAX_NODES 10
+#define SIM_MAX_EPOCHS 16
+#define SIM_OBSERVER_ID 0
+
+typedef struct {
+    int64_t id;
+    bool observer, started, alive, restart_first;
+    int64_t start_ms, detect_at;           /* INT64_MAX: not yet / nothing to detect */
+    zr_election_t *election;
+    zr_peer_state_t state;                 /* as told by take_change */
+    int64_t believed[SIM_MAX_EPOCHS];      /* the leader this node believed in each epoch */
+} sim_node_t;
+
+typedef struct {
+    int64_t at;
+    uint64_t seq;
+    size_t to;
+    zr_notification_t notification;
+} sim_delivery_t;
+
+typedef struct {
+    double drop, duplicate;
+    int64_t latency_min, latency_max;
+} sim_network_t;
+
+typedef struct {
+    uint64_t seed, rng;
+    int64_t now;
+    sim_network_t net;
+    sim_node_t nodes[SIM_MAX_NODES];
+    size_t count;                          /* voters 1..n first, then the observer */
+    int64_t voter_ids[SIM_MAX_NODES];
+    size_t voter_count;
+    int64_t agreed[SIM_MAX_EPOCHS];        /* the leader anyone believed in each epoch */
+    int64_t dead_id;                       /* the node killed last */
+    sim_delivery_t queue[1 << 14];         /* a binary heap on (at, seq) */
+    size_t queued;
+    uint64_t seq, messages;
+} sim_t;
+
+static uint64_t sim_random(sim_t *sim)
+{
+    uint64_t z = (sim->rng += 0x9e3779b97f4a7c15ULL);   /* splitmix64 */
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static int64_t sim_between(sim_t *sim, int64_t low, int64_t high)
+{
+    return low + (int64_t) (sim_random(sim) % (uint64_t) (high - low + 1));
+}
+
+static bool sim_chance(sim_t *sim, double p)
+{
+    return (double) (sim_random(sim) >> 11) / (double) (1ULL << 53) < p;
+}
+
+static bool earlier(const sim_delivery_t *a, const sim_delivery_t *b)
+{
+    return a->at < b->at || (a->at == b->at && a->seq < b->seq);
+}
+
+static void heap_swap(sim_t *sim, size_t i, size_t j)
+{
+    sim_delivery_t tmp = sim->queue[i];
+    sim->queue[i] = sim->queue[j];
+    sim->queue[j] = tmp;
+}
+
+static void heap_push(sim_t *sim, const sim_delivery_t *delivery)
+{
+    if (sim->queued == sizeof sim->queue / sizeof sim->queue[0])
+        fail_msg("seed %llu: delivery queue overflow", (unsigned long long) sim->seed);
+    size_t i = sim->queued++;
+    sim->queue[i] = *delivery;
+    while (i > 0 && earlier(&sim->queue[i], &sim->queue[(i - 1) / 2])) {
+        heap_swap(sim, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+}
+
+static sim_delivery_t heap_pop(sim_t *sim)
+{
+    sim_delivery_t top = sim->queue[0];
+    sim->queue[0] = sim->queue[--sim->queued];
+    for (size_t i = 0;;) {
+        size_t smallest = i, left = 2 * i + 1, right = left + 1;
+        if (left < sim->queued && earlier(&sim->queue[left], &sim->queue[smallest]))
+            smallest = left;
+        if (right < sim->queued && earlier(&sim->queue[right], &sim->queue[smallest]))
+            smallest = right;
+        if (smallest == i)
+            return top;
+        heap_swap(sim, i, smallest);
+        i = smallest;
+    }
+}
+
+static void sim_init(sim_t *sim, uint64_t seed, size_t voters, sim_network_t net)
+{
+    memset(sim, 0, offsetof(sim_t, queue));
+    sim->queued = 0;
+    sim->seq = sim->messages = 0;
+    sim->seed = sim->rng = seed;
+    sim->net = net;
+    sim->voter_count = voters;
+    sim->count = voters + 1;
+    for (size_t i = 0; i < SIM_MAX_EPOCHS; i++)
+        sim->agreed[i] = -1;
+    for (size_t i = 0; i < sim->count; i++) {
+        sim_node_t *node = &sim->nodes[i];
+        node->observer = i == voters;
+        node->id = node->observer ? SIM_OBSERVER_ID : (int64_t) i + 1;
+        node->alive = true;
+        node->detect_at = INT64_MAX;
+        for (size_t j = 0; j < SIM_MAX_EPOCHS; j++)
+            node->believed[j] = -1;
+        if (!node->observer)
+            sim->voter_ids[i] = node->id;
+    }
+}
+
+static void sim_fini(sim_t *sim)
+{
+    for (size_t i = 0; i < sim->count; i++)
+        zr_election_destroy(&sim->nodes[i].election);
+}
+
+static sim_node_t *sim_node(sim_t *sim, int64_t id)
+{
+    for (size_t i = 0; i < sim->count; i++)
+        if (sim->nodes[i].id == id)
+            return &sim->nodes[i];
+    return NULL;
+}
+
+static void sim_send(sim_t *sim, size_t to, const zr_notification_t *n)
+{
+    for (int copy = 0; copy < 2; copy++) {
+        if (copy == 1 && !sim_chance(sim, sim->net.duplicate))
+            return;
+        sim->messages++;
+        if (sim_chance(sim, sim->net.drop))
+            continue;
+        sim_delivery_t d = { sim->now + sim_between(sim, sim->net.latency_min, sim->net.latency_max),
+                             sim->seq++, to, *n };
+        heap_push(sim, &d);
+    }
+}
+
+/* After every step of a node: its beliefs never change within an epoch, and every node that
+ * believes in a leader for an epoch believes in the same one. */
+static void sim_check(sim_t *sim, sim_node_t *node)
+{
+    zr_vote_t leader;
+    zr_peer_state_t state = zr_election_state(node->election);
+    if (state != node->state)
+        fail_msg("seed %llu: node %lld is %s but reported %s", (unsigned long long) sim->seed,
+                 (long long) node->id, zr_peer_state_name(state), zr_peer_state_name(node->state));
+    bool known = zr_election_leader(node->election, &leader);
+    if (!node->observer && known != (state == ZR_PEER_FOLLOWING || state == ZR_PEER_LEADING))
+        fail_msg("seed %llu: node %lld is %s with%s a leader", (unsigned long long) sim->seed,
+                 (long long) node->id, zr_peer_state_name(state), known ? "" : "out");
+    if (!known)
+        return;
+    if (leader.epoch >= SIM_MAX_EPOCHS)
+        fail_msg("seed %llu: epoch %llu", (unsigned long long) sim->seed, (unsigned long long) leader.epoch);
+    if ((state == ZR_PEER_LEADING) != (leader.leader_id == node->id))
+        fail_msg("seed %llu: node %lld is %s for leader %lld", (unsigned long long) sim->seed,
+                 (long long) node->id, zr_peer_state_name(state), (long long) leader.leader_id);
+    int64_t *mine = &node->believed[leader.epoch], *everyone = &sim->agreed[leader.epoch];
+    if ((*mine >= 0 && *mine != leader.leader_id) || (*everyone >= 0 && *everyone != leader.leader_id))
+        fail_msg("seed %llu: at %lld node %lld believes in leader %lld for epoch %llu; it believed "
+                 "%lld, others %lld", (unsigned long long) sim->seed, (long long) sim->now,
+                 (long long) node->id, (long long) leader.leader_id,
+                 (unsigned long long) leader.epoch, (long long) *mine, (long long) *everyone);
+    *mine = *everyone = leader.leader_id;
+}
+
+/* Sends what the node queued and takes its state changes, then checks the invariants. */
+static void sim_flush(sim_t *sim, sim_node_t *node)
+{
+    zr_election_output_t out;
+    while (zr_election_next_output(node->election, &out)) {
+        assert_true(out.notification.sender_id == node->id);
+        for (size_t i = 0; i < sim->count; i++) {
+            bool target = out.kind == ZR_ELECTION_BROADCAST ? &sim->nodes[i] != node
+                                                            : sim->nodes[i].id == out.to_id;
+            if (target)
+                sim_send(sim, i, &out.notification);
+        }
+    }
+    zr_peer_state_t from, to;
+    while (zr_election_take_change(node->election, &from, &to)) {
+        if (from != node->state || from == to)
+            fail_msg("seed %llu: node %lld switched from %s to %s while %s", (unsigned long long) sim->seed,
+                     (long long) node->id, zr_peer_state_name(from), zr_peer_state_name(to),
+                     zr_peer_state_name(node->state));
+        node->state = to;
+    }
+    sim_check(sim, node);
+}
+
+static void sim_start(sim_t *sim, sim_node_t *node)
+{
+    zr_election_config_t config = { node->id, node->observer, 0, sim->voter_ids, sim->voter_count, 0, 0, 0 };
+    zr_election_config_timings(&config, ZR_ELECTION_DEFAULT_BASE_MS);
+    node->election = zr_election_new(&config, sim->now);
+    assert_non_null(node->election);
+    node->started = true;
+    node->state = zr_election_state(node->election);
+    sim_flush(sim, node);
+}
+
+typedef enum { SIM_DELIVERY, SIM_START, SIM_TICK, SIM_DETECT } sim_event_t;
+
+/* The next thing to happen and when: a delivery, or a start, timer or failure detection of
+ * node *node_index. INT64_MAX when nothing is left. */
+static int64_t sim_next(sim_t *sim, size_t *node_index, sim_event_t *event)
+{
+    int64_t next = sim->queued ? sim->queue[0].at : INT64_MAX;
+    *event = SIM_DELIVERY;
+    for (size_t i = 0; i < sim->count; i++) {
+        sim_node_t *node = &sim->nodes[i];
+        int64_t at = node->started ? zr_election_next_deadline(node->election) : node->start_ms;
+        sim_event_t kind = node->started ? SIM_TICK : SIM_START;
+        if (node->started && node->detect_at < at) {
+            at = node->detect_at;
+            kind = SIM_DETECT;
+        }
+        if (node->alive && at < next) {
+            next = at;
+            *node_index = i;
+            *event = kind;
+        }
+    }
+    return next;
+}
+
+/* What the peer server does when gossip declares a peer failed: it stops counting it, and
+ * starts a new election if it was the leader (remove then restart, or the other way). */
+static void sim_detect(sim_t *sim, sim_node_t *node)
+{
+    zr_vote_t leader;
+    bool was_leader = zr_election_leader(node->election, &leader) && leader.leader_id == sim->dead_id;
+    if (was_leader && node->restart_first)
+        zr_election_restart(node->election, sim->now);
+    zr_election_remove_voter(node->election, sim->dead_id);
+    if (was_leader && !node->restart_first)
+        zr_election_restart(node->election, sim->now);
+    node->detect_at = INT64_MAX;
+    sim_flush(sim, node);
+}
+
+/* Runs until nothing is pending (true) or the virtual clock passes `until` (false). */
+static bool sim_run(sim_t *sim, int64_t until)
+{
+    for (;;) {
+        size_t index = 0;
+        sim_event_t event;
+        int64_t next = sim_next(sim, &index, &event);
+        if (next == INT64_MAX)
+            return true;
+        if (next > until)
+            return false;
+        sim->now = next < sim->now ? sim->now : next;
+        sim_node_t *node = &sim->nodes[index];
+        if (event == SIM_DELIVERY) {
+            sim_delivery_t d = heap_pop(sim);
+            node = &sim->nodes[d.to];
+            if (!node->started || !node->alive)
+                continue;   /* nobody listens on that port (yet) */
+            zr_election_receive(node->election, &d.notification, sim->now);
+            sim_flush(sim, node);
+        } else if (event == SIM_START)
+            sim_start(sim, node);
+        else if (event == SIM_DETECT)
+            sim_detect(sim, node);
+        else {
+            zr_election_tick(node->election, sim->now);
+            sim_flush(sim, node);
+        }
+    }
+}
+
+#define ANY_EPOCH UINT64_MAX
+
+/* Prints every node's view, to read a failing seed. */
+static void sim_dump(const sim_t *sim)
+{
+    for (size_t i = 0; i < sim->count; i++) {
+        const sim_node_t *node = &sim->nodes[i];
+        zr_vote_t leader = { -1, 0 };
+        if (!node->started)
+            continue;
+        bool known = zr_election_leader(node->election, &leader);
+        print_message("node %lld%s: %s, epoch %llu, round %llu, leader %lld/%llu%s, voters %zu\n",
+                      (long long) node->id, node->alive ? "" : " (dead)",
+                      zr_peer_state_name(zr_election_state(node->election)),
+                      (unsigned long long) zr_election_epoch(node->election),
+                      (unsigned long long) zr_election_round(node->election), (long long) leader.leader_id,
+                      (unsigned long long) leader.epoch, known ? "" : " (none)",
+                      zr_election_voter_count(node->election));
+    }
+}
+
+/* Every live voter agrees on one LEADING voter, the observer learned it; returns it. */
+static zr_vote_t sim_expect_one_leader(sim_t *sim, int64_t expected_id, uint64_t expected_epoch)
+{
+    zr_vote_t agreed = { -1, 0 };
+    for (size_t i = 0; i < sim->count; i++) {
+        sim_node_t *node = &sim->nodes[i];
+        zr_vote_t leader;
+        if (!node->alive || !node->started)
+            continue;
+        if (!zr_election_leader(node->election, &leader))
+            fail_msg("seed %llu: node %lld has no leader (%s)", (unsigned long long) sim->seed,
+                     (long long) node->id, zr_peer_state_name(zr_election_state(node->election)));
+        if (agreed.leader_id < 0)
+            agreed = leader;
+        if (!zr_vote_equal(&leader, &agreed))
+            fail_msg("seed %llu: node %lld follows %lld/%llu, another %lld/%llu", (unsigned long long) sim->seed,
+                     (long long) node->id, (long long) leader.leader_id, (unsigned long long) leader.epoch,
+                     (long long) agreed.leader_id, (unsigned long long) agreed.epoch);
+    }
+    sim_node_t *leader = sim_node(sim, agreed.leader_id);
+    assert_non_null(leader);
+    assert_int_equal(zr_election_state(leader->election), ZR_PEER_LEADING);
+    if ((expected_id >= 0 && agreed.leader_id != expected_id)
+        || (expected_epoch != ANY_EPOCH && agreed.epoch != expected_epoch))
+        fail_msg("seed %llu: leader %lld/%llu, expected %lld/%llu", (unsigned long long) sim->seed,
+                 (long long) agreed.leader_id, (unsigned long long) agreed.epoch,
+                 (long long) expected_id, (unsigned long long) expected_epoch);
+    return agreed;
+}
+
+static const sim_network_t perfect = { 0, 0, 1, 5 };
+
+/* Voters start in `order` (node ids) at increasing random offsets within `window` ms; the
+ * observer at a random offset in it too. */
+static void sim_schedule(sim_t *sim, const int64_t *order, int64_t window)
+{
+    int64_t offsets[SIM_MAX_NODES];
+    for (size_t i = 0; i < sim->voter_count; i++) {
+        offsets[i] = sim_between(sim, 0, window - 1);
+        for (size_t j = i; j > 0 && offsets[j] < offsets[j - 1]; j--) {
+            int64_t tmp = offsets[j];
+            offsets[j] = offsets[j - 1];
+            offsets[j - 1] = tmp;
+        }
+    }
+    for (size_t i = 0; i < sim->voter_count; i++)
+        sim_node(sim, order[i])->start_ms = offsets[i];
+    sim_node(sim, SIM_OBSERVER_ID)->start_ms = sim_between(sim, 0, window - 1);
+}
+
+/* One start-up with no faults, all within a window shorter than the final wait. */
+static void run_startup(uint64_t seed, const int64_t *order, size_t voters)
+{
+    static sim_t sim;
+    sim_init(&sim, seed, voters, perfect);
+    sim_schedule(&sim, order, 40);
+    if (!sim_run(&sim, 60000))
+        fail_msg("seed %llu: no quiet after 60 s", (unsigned long long) seed);
+    sim_expect_one_leader(&sim, (int64_t) voters, 0);
+    sim_fini(&sim);
+}
+
+static bool next_permutation(int64_t *a, size_t n)
+{
+    size_t i = n - 1;
+    while (i > 0 && a[i - 1] >= a[i])
+        i--;
+    if (i == 0)
+        return false;
+    size_t j = n - 1;
+    while (a[j] <= a[i - 1])
+        j--;
+    int64_t tmp = a[i - 1];
+    a[i - 1] = a[j];
+    a[j] = tmp;
+    for (size_t l = i, r = n - 1; l < r; l++, r--) {
+        tmp = a[l];
+        a[l] = a[r];
+        a[r] = tmp;
+    }
+    return true;
+}
+
+static void every_start_order_elects_the_highest(void **state)
+{
+    const size_t sizes[] = { 3, 5 };
+    int runs = 0;
+    for (size_t s = 0; s < 2; s++) {
+        int64_t order[SIM_MAX_NODES];
+        for (size_t i = 0; i < sizes[s]; i++)
+            order[i] = (int64_t) i + 1;
+        uint64_t seed = 1000 * sizes[s];
+        do
+            run_startup(seed++, order, sizes[s]), runs++;
+        while (next_permutation(order, sizes[s]));
+    }
+    assert_int_equal(runs, 6 + 120);
+}
+
+static void random_start_orders_of_eight_elect_the_highest(void **state)
+{
+    int runs = test_iterations(2000);
+    for (int run = 0; run < runs; run++) {
+        static sim_t shuffler;
+        int64_t order[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+        shuffler.rng = 77 + (uint64_t) run;
+        for (size_t i = 7; i > 0; i--) {
+            size_t j = (size_t) sim_between(&shuffler, 0, (int64_t) i);
+            int64_t tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        run_startup(8000 + (uint64_t) run, order, 8);
+    }
+}
+
+/* Runs of a randomized test: `normal`, scaled down under valgrind, or ZRUN_TEST_ELECTION_RUNS
+ * (for soak runs). */
+static int runs_of(int normal)
+{
+    const char *soak = getenv("ZRUN_TEST_ELECTION_RUNS");
+    return soak ? atoi(soak) : test_iterations(normal);
+}
+
+/* Faulty network: drops up to 30 %, duplicates, reordering (latency spread), wide start-up. */
+static void faults_still_elect_one_leader(void **state)
+{
+    int runs = runs_of(4000);
+    uint64_t messages = 0;
+    int64_t slowest = 0;
+    clock_t begun = clock();
+    for (int run = 0; run < runs; run++) {
+        static sim_t sim;
+        sim_t *dice = &sim;
+        dice->rng = 0xe1ec7 + (uint64_t) run;
+        size_t voters = (size_t) sim_between(dice, 1, 8);
+        sim_network_t net = { (double) sim_between(dice, 0, 30) / 100.0,
+                              (double) sim_between(dice, 0, 20) / 100.0, 1, sim_between(dice, 1, 40) };
+        sim_init(&sim, 0xe1ec7 + (uint64_t) run, voters, net);
+        int64_t order[SIM_MAX_NODES];
+        for (size_t i = 0; i < voters; i++)
+            order[i] = (int64_t) i + 1;
+        sim_schedule(&sim, order, sim_between(&sim, 1, 400));
+        if (!sim_run(&sim, 600000))
+            fail_msg("seed %llu: no quiet after 600 s", (unsigned long long) sim.seed);
+        sim_expect_one_leader(&sim, -1, 0);
+        messages += sim.messages;
+        slowest = sim.now > slowest ? sim.now : slowest;
+        sim_fini(&sim);
+    }
+    print_message("%d faulty runs, %llu messages, slowest quiet at %lld virtual ms, %.2f s\n", runs,
+                  (unsigned long long) messages, (long long) slowest,
+                  (double) (clock() - begun) / CLOCKS_PER_SEC);
+}
+
+/* Starts a cluster of `voters` plus observer, all at 0..20 ms, and lets it settle. */
+static void sim_settle(sim_t *sim, uint64_t seed, size_t voters, sim_network_t net)
+{
+    sim_init(sim, seed, voters, net);
+    int64_t order[SIM_MAX_NODES];
+    for (size_t i = 0; i < voters; i++)
+        order[i] = (int64_t) i + 1;
+    sim_schedule(sim, order, 20);
+}
+
+static void late_joiners_join_the_existing_leader(void **state)
+{
+    int runs = test_iterations(200);
+    for (int run = 0; run < runs; run++) {
+        static sim_t sim;
+        sim_network_t net = run % 2 ? (sim_network_t) { 0.2, 0.1, 1, 10 } : perfect;
+        sim_settle(&sim, 500 + (uint64_t) run, 5, net);
+        sim_node(&sim, 5)->start_ms = 5000;                 /* the highest id comes late */
+        sim_node(&sim, SIM_OBSERVER_ID)->start_ms = 8000;   /* and so does the gateway */
+        assert_false(sim_run(&sim, 4999));
+        zr_vote_t before = sim_expect_one_leader(&sim, -1, 0);
+        if (!sim_run(&sim, 600000))
+            fail_msg("seed %llu: no quiet", (unsigned long long) sim.seed);
+        zr_vote_t after = sim_expect_one_leader(&sim, -1, 0);
+        assert_true(zr_vote_equal(&before, &after));
+        if (run % 2 == 0)
+            assert_int_equal(after.leader_id, 4);
+        sim_fini(&sim);
+    }
+}
+
+/* Kills a node; each survivor (observer included) detects it within `window` ms. */
+static void sim_kill(sim_t *sim, int64_t id, int64_t window)
+{
+    sim_node(sim, id)->alive = false;
+    sim->dead_id = id;
+    for (size_t i = 0; i < sim->count; i++) {
+        sim_node_t *node = &sim->nodes[i];
+        node->detect_at = node->alive ? sim->now + sim_between(sim, 0, window) : INT64_MAX;
+        node->restart_first = sim_chance(sim, 0.5);
+    }
+}
+
+static void leader_failure_elects_the_next_at_a_higher_epoch(void **state)
+{
+    int runs = test_iterations(200);
+    for (int run = 0; run < runs; run++) {
+        static sim_t sim;
+        bool faulty = run % 2;
+        sim_settle(&sim, 900 + (uint64_t) run, 7, faulty ? (sim_network_t) { 0.25, 0.1, 1, 10 } : perfect);
+        for (uint64_t epoch = 0; epoch < 3; epoch++) {
+            if (!sim_run(&sim, sim.now + 600000))
+                fail_msg("seed %llu: no quiet in epoch %llu", (unsigned long long) sim.seed,
+                         (unsigned long long) epoch);
+            zr_vote_t leader = sim_expect_one_leader(&sim, faulty ? -1 : 7 - (int64_t) epoch, epoch);
+            for (size_t i = 0; i < sim.count; i++)
+                if (sim.nodes[i].alive)
+                    assert_int_equal(zr_election_voter_count(sim.nodes[i].election), 7 - epoch);
+            sim_kill(&sim, leader.leader_id, faulty ? 300 : 0);
+        }
+        sim_fini(&sim);
+    }
+}
+
+/* Faulty network and a crash at a random moment, often mid-election (the candidate, a promised
+ * leader or a plain voter), detected by each survivor at its own time. */
+static void crashes_mid_election_still_elect_one_leader(void **state)
+{
+    int runs = runs_of(2000);
+    for (int run = 0; run < runs; run++) {
+        static sim_t sim;
+        sim.rng = 0xc4a5 + (uint64_t) run;
+        size_t voters = (size_t) sim_between(&sim, 2, 8);
+        sim_network_t net = { (double) sim_between(&sim, 0, 30) / 100.0,
+                              (double) sim_between(&sim, 0, 20) / 100.0, 1, sim_between(&sim, 1, 20) };
+        sim_settle(&sim, 0xc4a5 + (uint64_t) run, voters, net);
+        int64_t crash_at = sim_between(&sim, 0, 300);
+        sim_run(&sim, crash_at);
+        sim.now = crash_at > sim.now ? crash_at : sim.now;
+        sim_kill(&sim, sim_between(&sim, 1, (int64_t) voters), sim_between(&sim, 0, 300));
+        if (!sim_run(&sim, 600000)) {
+            sim_dump(&sim);
+            fail_msg("seed %llu: no quiet after 600 s", (unsigned long long) sim.seed);
+        }
+        sim_expect_one_leader(&sim, -1, ANY_EPOCH);
+        sim_fini(&sim);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(votes_order_on_epoch_then_id),
+        cmocka_unit_test(bad_configs_are_refused),
+        cmocka_unit_test(timings_follow_the_base_interval),
+        cmocka_unit_test(resends_back_off_to_the_cap),
+        cmocka_unit_test(final_wait_yields_then_promise_waits_for_leading),
+        cmocka_unit_test(candidate_leads_on_promises_only),
+        cmocka_unit_test(stable_nodes_answer_the_asking_sender),
+        cmocka_unit_test(observer_never_counts),
+        cmocka_unit_test(every_start_order_elects_the_highest),
+        cmocka_unit_test(random_start_orders_of_eight_elect_the_highest),
+        cmocka_unit_test(faults_still_elect_one_leader),
+        cmocka_unit_test(late_joiners_join_the_existing_leader),
+        cmocka_unit_test(leader_failure_elects_the_next_at_a_higher_epoch),
+        cmocka_unit_test(crashes_mid_election_still_elect_one_leader),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
