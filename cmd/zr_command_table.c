@@ -4,6 +4,9 @@
 #include <stddef.h>
 
 const zr_command_t zr_commands[] = {
+    { "cluster", zr_cmd_cluster, "start a gateway and N nodes on this machine, each its own process" },
+    { "node", zr_cmd_node, "run one peer node of a cluster (elections; leads or follows)" },
+    { "gateway", zr_cmd_gateway, "run the gateway: public HTTP API, election observer" },
     { "version", zr_cmd_version, "print the zrun version" },
     { "submit", zr_cmd_submit, "send Java files to a server, print each response body" },
     { NULL, NULL, NULL },

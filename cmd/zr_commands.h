@@ -15,6 +15,9 @@ typedef struct {
 extern const zr_command_t zr_commands[];
 
 int zr_cmd_version(int argc, char **argv);
+int zr_cmd_cluster(int argc, char **argv);
+int zr_cmd_node(int argc, char **argv);
+int zr_cmd_gateway(int argc, char **argv);
 int zr_cmd_serve(int argc, char **argv);
 int zr_cmd_submit(int argc, char **argv);
 
