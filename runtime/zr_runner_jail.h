@@ -1,0 +1,27 @@
+/* zr_runner_jail: the OS-enforced walls around one runner JVM, entered by the forked child before exec.
+ * Owns the empty network namespace, the no-new-processes seccomp filter, rlimits and descriptor layout. */
+#ifndef ZR_RUNNER_JAIL_H
+#define ZR_RUNNER_JAIL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct {
+    int job_in;              /* read end the JVM gets as fd 3 */
+    int job_out;             /* write end the JVM gets as fd 4 */
+    int log_fd;              /* the JVM's stdout and stderr */
+    int cgroup_fds[2];       /* cgroup.procs files to join ("0" = the writer), -1 if none */
+    const char *workdir;     /* the JVM's scratch directory */
+    long file_size_limit;    /* RLIMIT_FSIZE in bytes */
+} zr_runner_jail_t;
+
+/* In the child, after fork(): enters every wall, then execs path with argv/envp. Only
+ * async-signal-safe calls. Never returns: on failure it writes why to log_fd and _exits 127.
+ * A wall the kernel refuses (no network namespace, no seccomp) is reported on log_fd and skipped. */
+void zr_runner_jail_exec(const zr_runner_jail_t *jail, const char *path, char *const argv[],
+                         char *const envp[]) __attribute__((noreturn));
+
+/* Whether this build can install the seccomp filter on this architecture. */
+bool zr_runner_jail_has_seccomp(void);
+
+#endif

@@ -1,0 +1,651 @@
+/* zr_runner_pool: the actor that keeps warm, jailed JVMs and runs compile-and-run jobs on them.
+ * The shell only: pipes, processes, timers and answers; every decision comes from zr_runner_sched. */
+#include "runtime/zr_runner_pool.h"
+#include "runtime/zr_actor.h"
+#include "runtime/zr_clock.h"
+#include "runtime/zr_job.h"
+#include "runtime/zr_log.h"
+#include "runtime/zr_runner_cgroup.h"
+#include "runtime/zr_runner_jvm.h"
+#include "runtime/zr_runner_sched.h"
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define START_MS 60000          /* a JVM must warm up within this */
+#define RETRY_MS 500            /* first respawn delay after a failed start */
+#define RETRY_MAX_MS 30000
+#define GIVE_UP_FAILURES 3      /* failed starts in a row, on every slot, before jobs are failed */
+#define JVM_BASE_TASKS 40       /* threads of an idle runner JVM, with room to spare (measured: ~20) */
+#define JVM_NATIVE_MB 384       /* non-heap memory a runner JVM may use (javac, metaspace, code) */
+#define OOM_EXIT_CODE 3         /* -XX:+ExitOnOutOfMemoryError */
+
+void zr_runner_config_defaults(zr_runner_config_t *config)
+{
+    *config = (zr_runner_config_t) {
+        .jvms = 2,              /* one per core on the 2-core machines: see README "runner pool" */
+        .wall_ms = 10000,
+        .heap_mb = 256,
+        .output_limit = 1 << 20,
+        .max_threads = 32,
+        .jobs_per_jvm = 1000,
+        .java = "java",
+        .classes_dir = ZRUN_JAVA_CLASSES,
+        .scratch_dir = "/tmp/zrun-scratch",
+        .log_dir = NULL,
+        .node_id = 0,
+    };
+}
+
+typedef struct {
+    zr_runner_jvm_t *jvm;       /* NULL while the slot is down */
+    zr_runner_cgroup_t *cgroup; /* NULL when the machine has none */
+    char workdir[PATH_MAX];
+    char log_path[PATH_MAX];
+} slot_t;
+
+typedef struct {
+    uint64_t id;
+    zframe_t *source;
+} job_t;
+
+typedef struct {
+    uint64_t jobs, ok, compile_errors, runtime_errors, limits, internal, timeouts, deaths, spawns;
+} stats_t;
+
+typedef struct {
+    zsock_t *pipe;
+    zr_runner_config_t config;
+    char java[PATH_MAX];
+    zr_log_t *log;
+    zr_clock_t clock;
+    zr_runner_sched_t *sched;
+    slot_t *slots;
+    zhash_t *jobs;              /* "%016llx" job id -> job_t */
+    bool started, terminated;
+    stats_t stats;
+} pool_t;
+
+/* ---- jobs and answers ---- */
+
+static void job_key(uint64_t id, char key[17])
+{
+    snprintf(key, 17, "%016llx", (unsigned long long) id);
+}
+
+static void job_free(void *item)
+{
+    job_t *job = item;
+    zframe_destroy(&job->source);
+    free(job);
+}
+
+static void count_answer(pool_t *self, zr_job_status_t status)
+{
+    uint64_t *counter[] = { &self->stats.ok, &self->stats.compile_errors, &self->stats.runtime_errors,
+                            &self->stats.limits, &self->stats.internal };
+    (*counter[status <= ZR_JOB_INTERNAL ? status : ZR_JOB_INTERNAL])++;
+}
+
+/* Sends the job's RESULT to the owner and forgets the job. */
+static void answer(pool_t *self, uint64_t id, zr_job_status_t status, const char *body, size_t body_len,
+                   const zr_runner_reply_t *reply)
+{
+    zr_job_result_t *result = zr_job_result_new(id, status, body, body_len);
+    result->worker_id = self->config.node_id;
+    if (reply) {
+        zr_job_result_set_output(result, (const char *) reply->out, reply->out_len,
+                                 (const char *) reply->err, reply->err_len);
+        result->compile_ms = reply->compile_ms;
+        result->run_ms = reply->run_ms;
+    }
+    zr_job_result_send(self->pipe, result);
+    zr_job_result_destroy(&result);
+    count_answer(self, status);
+    char key[17];
+    job_key(id, key);
+    zhash_delete(self->jobs, key);
+}
+
+static void answer_text(pool_t *self, uint64_t id, zr_job_status_t status, const char *text)
+{
+    zr_info(self->log, "job %llu: %s: %s", (unsigned long long) id, zr_job_status_name(status), text);
+    answer(self, id, status, text, strlen(text), NULL);
+}
+
+/* ---- slots: directories, processes ---- */
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void) st; (void) type; (void) ftw;
+    remove(path);
+    return 0;
+}
+
+/* Empties (or creates) the slot's scratch directory. */
+static int fresh_workdir(const slot_t *slot)
+{
+    nftw(slot->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return mkdir(slot->workdir, 0700) == 0 ? 0 : -1;
+}
+
+static void slot_init(pool_t *self, int index)
+{
+    slot_t *slot = &self->slots[index];
+    snprintf(slot->workdir, sizeof slot->workdir, "%s/node%d-pid%d-jvm%d", self->config.scratch_dir,
+             self->config.node_id, (int) getpid(), index);
+    if (self->config.log_dir)
+        snprintf(slot->log_path, sizeof slot->log_path, "%s/node-%d-runner-jvm%d.log",
+                 self->config.log_dir, self->config.node_id, index);
+    char name[64], why[256];
+    snprintf(name, sizeof name, "node%d-pid%d-jvm%d", self->config.node_id, (int) getpid(), index);
+    long tasks = JVM_BASE_TASKS + self->config.max_threads;
+    long memory = ((long) self->config.heap_mb + JVM_NATIVE_MB) << 20;
+    slot->cgroup = zr_runner_cgroup_new(name, tasks, memory, why, sizeof why);
+    if (!slot->cgroup && index == 0)
+        zr_warn(self->log, "JVMs run without cgroup caps: %s", why);
+}
+
+/* kill -9 and reap the slot's JVM; returns waitpid's status. */
+static int slot_kill(slot_t *slot)
+{
+    int status = 0;
+    zr_runner_jvm_destroy(&slot->jvm, &status);
+    return status;
+}
+
+static void slot_fini(slot_t *slot)
+{
+    if (slot->jvm)
+        slot_kill(slot);
+    zr_runner_cgroup_destroy(&slot->cgroup);
+    nftw(slot->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void spawn(pool_t *self, int index)
+{
+    slot_t *slot = &self->slots[index];
+    int64_t now = zr_clock_now_ms(&self->clock);
+    zr_runner_jvm_spec_t spec = {
+        .java = self->java, .classes_dir = self->config.classes_dir, .workdir = slot->workdir,
+        .log_path = slot->log_path[0] ? slot->log_path : NULL, .heap_mb = self->config.heap_mb,
+        .output_limit = self->config.output_limit, .max_threads = self->config.max_threads,
+    };
+    zr_runner_cgroup_join_fds(slot->cgroup, spec.cgroup_fds);
+    zr_runner_cgroup_mark(slot->cgroup);
+    char err[256] = "cannot create its scratch directory";
+    zr_runner_sched_spawned(self->sched, index, now);
+    if (fresh_workdir(slot) == 0)
+        slot->jvm = zr_runner_jvm_spawn(&spec, err, sizeof err);
+    self->stats.spawns++;
+    if (!slot->jvm) {
+        uint64_t lost;
+        zr_error(self->log, "JVM %d: cannot start: %s", index, err);
+        zr_runner_sched_died(self->sched, index, now, &lost);
+        return;
+    }
+    zr_info(self->log, "JVM %d: started pid %d", index, (int) zr_runner_jvm_pid(slot->jvm));
+}
+
+/* Why a JVM that was running a job ended, as the job's answer. */
+static void describe_end(pool_t *self, const slot_t *slot, int status, char *text, size_t size)
+{
+    if (WIFEXITED(status) && WEXITSTATUS(status) == OOM_EXIT_CODE)
+        snprintf(text, size, "Memory limit exceeded: the job ran out of the %d MB heap "
+                 "(java.lang.OutOfMemoryError)", self->config.heap_mb);
+    else if (zr_runner_cgroup_tasks_refused(slot->cgroup))
+        snprintf(text, size, "Thread limit exceeded: the JVM reached its task limit of %d threads "
+                 "beyond its own", self->config.max_threads);
+    else if (zr_runner_cgroup_memory_killed(slot->cgroup))
+        snprintf(text, size, "Memory limit exceeded: the JVM used more than %d MB of memory",
+                 self->config.heap_mb + JVM_NATIVE_MB);
+    else if (WIFSIGNALED(status))
+        snprintf(text, size, "Runner failure: the JVM running this job was killed by signal %d",
+                 WTERMSIG(status));
+    else
+        snprintf(text, size, "Runner failure: the JVM running this job exited with status %d",
+                 WEXITSTATUS(status));
+}
+
+/* The slot's JVM is gone or untrustworthy: kill it, answer its job (if any), let sched respawn. */
+static void jvm_ended(pool_t *self, int index, const char *why)
+{
+    slot_t *slot = &self->slots[index];
+    int status = slot_kill(slot);
+    char text[256];
+    describe_end(self, slot, status, text, sizeof text);
+    uint64_t job_id;
+    self->stats.deaths++;
+    zr_warn(self->log, "JVM %d: %s (%s)", index, why, text);
+    if (zr_runner_sched_died(self->sched, index, zr_clock_now_ms(&self->clock), &job_id))
+        answer_text(self, job_id, ZR_JOB_LIMIT, text);
+}
+
+/* ---- replies from a JVM ---- */
+
+static void on_done(pool_t *self, int index, const zr_runner_reply_t *reply)
+{
+    uint64_t job_id;
+    if (!zr_runner_sched_job(self->sched, index, &job_id) || job_id != reply->job_id) {
+        jvm_ended(self, index, "answered a job it was not given");
+        return;
+    }
+    bool recycle = reply->flags & ZR_RUNNER_FLAG_RECYCLE;
+    answer(self, job_id, (zr_job_status_t) reply->status, (const char *) reply->body, reply->body_len, reply);
+    if (zr_runner_sched_done(self->sched, index, recycle, zr_clock_now_ms(&self->clock))) {
+        zr_info(self->log, "JVM %d: replaced (%s)", index, recycle ? "job left threads or files" : "job quota");
+        slot_kill(&self->slots[index]);
+    }
+}
+
+/* Handles every whole frame buffered from the slot's JVM. */
+static void drain_replies(pool_t *self, int index)
+{
+    slot_t *slot = &self->slots[index];
+    zr_runner_reply_t reply;
+    while (slot->jvm) {
+        zr_runner_reply_kind_t kind = zr_runner_jvm_reply(slot->jvm, &reply);
+        if (kind == ZR_RUNNER_REPLY_PARTIAL)
+            return;
+        if (kind == ZR_RUNNER_REPLY_BAD) {
+            jvm_ended(self, index, "sent a malformed reply");
+            return;
+        }
+        if (kind == ZR_RUNNER_REPLY_READY) {
+            zr_info(self->log, "JVM %d: ready after %u ms of warm-up", index, reply.warmup_ms);
+            zr_runner_sched_ready(self->sched, index, zr_clock_now_ms(&self->clock));
+        }
+        zr_runner_jvm_consume(slot->jvm, &reply);   /* before on_done may kill the JVM */
+        if (kind == ZR_RUNNER_REPLY_DONE)
+            on_done(self, index, &reply);
+    }
+}
+
+static void on_readable(pool_t *self, int index)
+{
+    slot_t *slot = &self->slots[index];
+    int rc = zr_runner_jvm_fill(slot->jvm);
+    drain_replies(self, index);
+    if (rc != 0 && slot->jvm)
+        jvm_ended(self, index, "ended");
+}
+
+static void on_writable(pool_t *self, int index)
+{
+    if (zr_runner_jvm_flush(self->slots[index].jvm) != 0)
+        jvm_ended(self, index, "stopped reading its jobs");
+}
+
+/* ---- decisions ---- */
+
+static void run_assignment(pool_t *self, int index, uint64_t job_id)
+{
+    char key[17];
+    job_key(job_id, key);
+    job_t *job = zhash_lookup(self->jobs, key);
+    slot_t *slot = &self->slots[index];
+    if (zr_runner_jvm_send(slot->jvm, job_id, zframe_data(job->source), zframe_size(job->source)) != 0) {
+        zr_runner_sched_done(self->sched, index, false, zr_clock_now_ms(&self->clock));
+        answer_text(self, job_id, ZR_JOB_INTERNAL, "source too large to hand to a JVM");
+        return;
+    }
+    on_writable(self, index);
+}
+
+static void run_expiry(pool_t *self, zr_expiry_t expiry, int index, uint64_t job_id)
+{
+    slot_kill(&self->slots[index]);
+    if (expiry == ZR_EXPIRY_START) {
+        zr_error(self->log, "JVM %d: not ready within %d ms; killed", index, START_MS);
+        return;
+    }
+    char text[128];
+    snprintf(text, sizeof text, "Time limit exceeded: run() did not return within %d ms", self->config.wall_ms);
+    self->stats.timeouts++;
+    answer_text(self, job_id, ZR_JOB_LIMIT, text);
+}
+
+/* Carries out every decision that is due, until none is. */
+static void decide(pool_t *self)
+{
+    int64_t now = zr_clock_now_ms(&self->clock);
+    int index;
+    uint64_t job_id;
+    zr_expiry_t expiry;
+    while ((expiry = zr_runner_sched_next_expiry(self->sched, now, &index, &job_id)) != ZR_EXPIRY_NONE)
+        run_expiry(self, expiry, index, job_id);
+    while (zr_runner_sched_next_abandoned(self->sched, &job_id))
+        answer_text(self, job_id, ZR_JOB_INTERNAL, "No Java runner could be started on this node");
+    while (zr_runner_sched_next_spawn(self->sched, now, &index))
+        spawn(self, index);
+    while (zr_runner_sched_next_assignment(self->sched, now, &index, &job_id))
+        run_assignment(self, index, job_id);
+}
+
+/* ---- the owner's commands ---- */
+
+/* The id frame as zsock_send's "8" sends it: the number in decimal. */
+static bool parse_id(zframe_t *frame, uint64_t *id)
+{
+    char text[24];
+    size_t size = frame ? zframe_size(frame) : 0;
+    if (size == 0 || size >= sizeof text)
+        return false;
+    memcpy(text, zframe_data(frame), size);
+    text[size] = 0;
+    char *end;
+    errno = 0;
+    *id = strtoull(text, &end, 10);
+    return errno == 0 && *end == 0 && text[0] >= '0' && text[0] <= '9';
+}
+
+/* msg: the frames after "RUN": id, source. */
+static void on_run(pool_t *self, zmsg_t *msg)
+{
+    zframe_t *id_frame = zmsg_first(msg), *source = zmsg_next(msg);
+    uint64_t id;
+    if (!parse_id(id_frame, &id)) {
+        zr_warn(self->log, "RUN without a job id dropped");
+        return;
+    }
+    char key[17];
+    job_key(id, key);
+    if (!source || zhash_lookup(self->jobs, key)) {
+        zr_warn(self->log, "job %llu: %s", (unsigned long long) id, source ? "duplicate id" : "no source");
+        zr_job_result_t *result = zr_job_result_new(id, ZR_JOB_INTERNAL, "malformed or duplicate job", 26);
+        zr_job_result_send(self->pipe, result);
+        zr_job_result_destroy(&result);
+        return;
+    }
+    job_t *job = calloc(1, sizeof *job);
+    job->id = id;
+    job->source = zframe_dup(source);
+    zhash_insert(self->jobs, key, job);
+    zhash_freefn(self->jobs, key, job_free);
+    self->stats.jobs++;
+    zr_runner_sched_submit(self->sched, id);
+}
+
+static long total_rss_kb(const pool_t *self)
+{
+    long total = 0;
+    for (int i = 0; i < self->config.jvms; i++) {
+        long kb = self->slots[i].jvm ? zr_runner_jvm_rss_kb(self->slots[i].jvm) : -1;
+        total += kb > 0 ? kb : 0;
+    }
+    return total;
+}
+
+static void on_stats(pool_t *self)
+{
+    const stats_t *s = &self->stats;
+    zstr_sendf(self->pipe,
+               "jvms=%d idle=%d busy=%d starting=%d queued=%zu jobs=%llu ok=%llu compile_errors=%llu "
+               "runtime_errors=%llu limits=%llu internal=%llu timeouts=%llu jvm_deaths=%llu "
+               "jvm_spawns=%llu rss_kb=%ld",
+               self->config.jvms, zr_runner_sched_count(self->sched, ZR_SLOT_IDLE),
+               zr_runner_sched_count(self->sched, ZR_SLOT_BUSY),
+               zr_runner_sched_count(self->sched, ZR_SLOT_STARTING), zr_runner_sched_queued(self->sched),
+               (unsigned long long) s->jobs, (unsigned long long) s->ok,
+               (unsigned long long) s->compile_errors, (unsigned long long) s->runtime_errors,
+               (unsigned long long) s->limits, (unsigned long long) s->internal,
+               (unsigned long long) s->timeouts, (unsigned long long) s->deaths,
+               (unsigned long long) s->spawns, total_rss_kb(self));
+}
+
+static void on_pipe(pool_t *self)
+{
+    zmsg_t *msg = zmsg_recv(self->pipe);   /* called only when a message is waiting */
+    if (!msg)
+        return;
+    char *command = zmsg_popstr(msg);
+    if (zr_actor_is_term(command))
+        self->terminated = true;
+    else if (command && streq(command, "RUN"))
+        on_run(self, msg);
+    else if (command && streq(command, "STATS"))
+        on_stats(self);
+    else
+        zr_warn(self->log, "unknown command '%s'", command ? command : "");
+    zstr_free(&command);
+    zmsg_destroy(&msg);
+}
+
+/* ---- the loop ---- */
+
+typedef struct {
+    zmq_pollitem_t items[1 + 2 * 64];
+    int slot_of[1 + 2 * 64];
+    int count;
+} poll_set_t;
+
+/* The pipe (once started), each live JVM's answers, and its job pipe while a job is being written.
+ * zmq_poll rather than zpoller: the job pipes need POLLOUT. */
+static void build_poll_set(const pool_t *self, poll_set_t *set)
+{
+    set->count = 0;
+    if (self->started) {
+        set->items[0] = (zmq_pollitem_t) { .socket = zsock_resolve(self->pipe), .events = ZMQ_POLLIN };
+        set->slot_of[set->count++] = -1;
+    }
+    for (int i = 0; i < self->config.jvms; i++) {
+        zr_runner_jvm_t *jvm = self->slots[i].jvm;
+        if (!jvm)
+            continue;
+        set->items[set->count] = (zmq_pollitem_t) { .fd = zr_runner_jvm_read_fd(jvm), .events = ZMQ_POLLIN };
+        set->slot_of[set->count++] = i;
+        if (zr_runner_jvm_writing(jvm)) {
+            set->items[set->count] = (zmq_pollitem_t) { .fd = zr_runner_jvm_write_fd(jvm), .events = ZMQ_POLLOUT };
+            set->slot_of[set->count++] = i;
+        }
+    }
+}
+
+static void handle_events(pool_t *self, const poll_set_t *set)
+{
+    for (int i = 0; i < set->count; i++) {
+        const zmq_pollitem_t *item = &set->items[i];
+        int index = set->slot_of[i];
+        if (index < 0 && (item->revents & ZMQ_POLLIN)) {
+            while (!self->terminated && (zsock_events(self->pipe) & ZMQ_POLLIN))
+                on_pipe(self);
+        } else if (index >= 0 && self->slots[index].jvm && item->fd == zr_runner_jvm_read_fd(self->slots[index].jvm)
+                   && item->revents) {
+            on_readable(self, index);
+        } else if (index >= 0 && self->slots[index].jvm && item->revents) {
+            on_writable(self, index);
+        }
+    }
+}
+
+static long poll_timeout(const pool_t *self, int64_t start_deadline)
+{
+    int64_t now = zr_clock_now_ms(&self->clock);
+    int64_t timeout = zr_runner_sched_timeout(self->sched, now);
+    if (!self->started) {
+        int64_t left = start_deadline > now ? start_deadline - now : 0;
+        timeout = timeout < 0 || left < timeout ? left : timeout;
+    }
+    return (long) timeout;
+}
+
+/* Until the owner is told: true once a JVM is ready; false (and the owner told why) if none can be. */
+static bool check_started(pool_t *self, int64_t start_deadline)
+{
+    if (self->started)
+        return true;
+    if (zr_runner_sched_count(self->sched, ZR_SLOT_IDLE) > 0) {
+        self->started = true;
+        zr_info(self->log, "runner pool ready");
+        zr_actor_ready(self->pipe);
+        return true;
+    }
+    if (zr_runner_sched_hopeless(self->sched) || zr_clock_now_ms(&self->clock) >= start_deadline) {
+        char reason[PATH_MAX + 64];
+        snprintf(reason, sizeof reason, "no runner JVM could be started (%s, see the runner log)", self->java);
+        zr_error(self->log, "%s", reason);
+        zr_actor_failed(self->pipe, reason);
+        return false;
+    }
+    return true;
+}
+
+static void run_loop(pool_t *self)
+{
+    int64_t start_deadline = zr_clock_now_ms(&self->clock) + START_MS * (GIVE_UP_FAILURES + 1);
+    poll_set_t set;
+    decide(self);
+    while (!self->terminated) {
+        if (!check_started(self, start_deadline))
+            return;
+        build_poll_set(self, &set);
+        int rc = zmq_poll(set.items, set.count, poll_timeout(self, start_deadline));
+        if (rc < 0 && errno != EINTR)
+            break;
+        if (rc > 0)
+            handle_events(self, &set);
+        decide(self);
+    }
+}
+
+/* ---- setup ---- */
+
+/* The launcher's absolute path: as given if it has a '/', else from $JAVA_HOME/bin or $PATH. */
+static int resolve_java(const char *java, char *out, size_t size)
+{
+    if (strchr(java, '/'))
+        return snprintf(out, size, "%s", java) < (int) size && access(out, X_OK) == 0 ? 0 : -1;
+    const char *home = getenv("JAVA_HOME");
+    if (home && snprintf(out, size, "%s/bin/%s", home, java) < (int) size && access(out, X_OK) == 0)
+        return 0;
+    char *path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"), *save = NULL;
+    for (char *dir = strtok_r(path, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        if (snprintf(out, size, "%s/%s", dir, java) < (int) size && access(out, X_OK) == 0) {
+            free(path);
+            return 0;
+        }
+    }
+    free(path);
+    return -1;
+}
+
+static const char *setup(pool_t *self)
+{
+    static char why[PATH_MAX + 64];
+    char runner[PATH_MAX];
+    snprintf(runner, sizeof runner, "%s/zrun/Runner.class", self->config.classes_dir);
+    if (resolve_java(self->config.java, self->java, sizeof self->java) != 0)
+        snprintf(why, sizeof why, "java launcher '%s' not found", self->config.java);
+    else if (access(runner, R_OK) != 0)
+        snprintf(why, sizeof why, "runner classes not found: %s", runner);
+    else if (mkdir(self->config.scratch_dir, 0711) != 0 && errno != EEXIST)
+        snprintf(why, sizeof why, "cannot create scratch directory %s", self->config.scratch_dir);
+    else
+        return NULL;
+    return why;
+}
+
+static pool_t *pool_new(zsock_t *pipe, const zr_runner_config_t *config)
+{
+    pool_t *self = calloc(1, sizeof *self);
+    self->pipe = pipe;
+    self->config = *config;
+    self->clock = zr_clock_monotonic();
+    self->log = zr_log_open(config->log_dir, config->node_id, "runner");
+    zr_runner_sched_config_t sched = {
+        .wall_ms = config->wall_ms, .start_ms = START_MS, .jobs_per_jvm = config->jobs_per_jvm,
+        .retry_ms = RETRY_MS, .retry_max_ms = RETRY_MAX_MS, .give_up_failures = GIVE_UP_FAILURES,
+    };
+    self->sched = zr_runner_sched_new(config->jvms, &sched);
+    self->slots = calloc((size_t) config->jvms, sizeof *self->slots);
+    self->jobs = zhash_new();
+    return self;
+}
+
+static void pool_destroy(pool_t **self_p)
+{
+    pool_t *self = *self_p;
+    for (int i = 0; self->slots && i < self->config.jvms; i++)
+        slot_fini(&self->slots[i]);
+    free(self->slots);
+    zr_runner_sched_destroy(&self->sched);
+    zhash_destroy(&self->jobs);
+    zr_log_close(&self->log);
+    free(self);
+    *self_p = NULL;
+}
+
+/* The config and copies of its strings, owned by the actor. */
+typedef struct {
+    zr_runner_config_t config;
+    char *java, *classes_dir, *scratch_dir, *log_dir;
+} pool_args_t;
+
+static void pool_args_free(pool_args_t *args)
+{
+    free(args->java);
+    free(args->classes_dir);
+    free(args->scratch_dir);
+    free(args->log_dir);
+    free(args);
+}
+
+static void zr_runner_pool_actor(zsock_t *pipe, void *args_)
+{
+    pool_args_t *args = args_;
+    sigset_t pipe_only;   /* writes to a dead JVM's pipe fail with EPIPE instead of killing the process */
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, NULL);
+    pool_t *self = pool_new(pipe, &args->config);
+    const char *why = setup(self);
+    if (why) {
+        zr_error(self->log, "%s", why);
+        zr_actor_failed(pipe, why);
+    } else {
+        zr_runner_cgroup_sweep();
+        for (int i = 0; i < self->config.jvms; i++)
+            slot_init(self, i);
+        zr_info(self->log, "starting %d JVMs (%s, heap %d MB, wall %d ms)", self->config.jvms, self->java,
+                self->config.heap_mb, self->config.wall_ms);
+        run_loop(self);
+    }
+    pool_destroy(&self);
+    pool_args_free(args);
+}
+
+static char *copy_or_null(const char *text)
+{
+    return text ? strdup(text) : NULL;
+}
+
+zactor_t *zr_runner_pool_new(const zr_runner_config_t *config)
+{
+    zr_runner_config_t defaults;
+    zr_runner_config_defaults(&defaults);
+    pool_args_t *args = calloc(1, sizeof *args);
+    args->config = *config;
+    zr_runner_config_t *c = &args->config;
+    if (c->jvms < 1 || c->jvms > 64)
+        c->jvms = defaults.jvms;
+    if (c->wall_ms <= 0)
+        c->wall_ms = defaults.wall_ms;
+    if (c->heap_mb <= 0)
+        c->heap_mb = defaults.heap_mb;
+    if (c->output_limit == 0)
+        c->output_limit = defaults.output_limit;
+    if (c->max_threads <= 0)
+        c->max_threads = defaults.max_threads;
+    if (c->jobs_per_jvm <= 0)
+        c->jobs_per_jvm = defaults.jobs_per_jvm;
+    c->java = args->java = strdup(c->java ? c->java : defaults.java);
+    c->classes_dir = args->classes_dir = strdup(c->classes_dir ? c->classes_dir : defaults.classes_dir);
+    c->scratch_dir = args->scratch_dir = strdup(c->scratch_dir ? c->scratch_dir : defaults.scratch_dir);
+    c->log_dir = args->log_dir = copy_or_null(c->log_dir);
+    char err[PATH_MAX + 128];   /* the actor has logged why already */
+    return zr_actor_start(zr_runner_pool_actor, args, err, sizeof err);
+}

@@ -1,0 +1,10 @@
+
+
+   	
+public class Broken {
+    public String run() {
+        int x = "text";
+        return undefined;
+    }
+}
+

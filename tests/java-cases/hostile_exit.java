@@ -1,0 +1,6 @@
+public class Quitter {
+    public String run() {
+        System.exit(1);
+        return "still here";
+    }
+}

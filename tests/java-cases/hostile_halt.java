@@ -1,0 +1,6 @@
+public class Halter {
+    public String run() {
+        Runtime.getRuntime().halt(1);
+        return "still here";
+    }
+}

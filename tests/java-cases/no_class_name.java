@@ -1,0 +1,5 @@
+class Hidden {
+    public String run() {
+        return "never";
+    }
+}

@@ -1,0 +1,5 @@
+public class NoRun {
+    public String walk() {
+        return "walking";
+    }
+}

@@ -1,0 +1,5 @@
+public class ReturnsNull {
+    public String run() {
+        return null;
+    }
+}

@@ -1,0 +1,7 @@
+package com.example.demo;
+
+public class Packaged {
+    public String run() {
+        return getClass().getName();
+    }
+}

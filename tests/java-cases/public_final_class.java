@@ -1,0 +1,5 @@
+public final class Sealed {
+    public String run() {
+        return "final";
+    }
+}

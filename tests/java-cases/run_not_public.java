@@ -1,0 +1,5 @@
+public class PrivateRun {
+    private String run() {
+        return "secret";
+    }
+}

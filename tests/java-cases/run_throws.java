@@ -1,0 +1,5 @@
+public class Thrower {
+    public String run() {
+        throw new IllegalStateException("boom");
+    }
+}

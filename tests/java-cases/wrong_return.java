@@ -1,0 +1,5 @@
+public class ReturnsInt {
+    public int run() {
+        return 42;
+    }
+}
