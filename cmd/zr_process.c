@@ -201,7 +201,9 @@ static void refresh_metrics(process_t *self)
     char *text = NULL;
     size_t size = 0;
     FILE *out = open_memstream(&text, &size);
-    zactor_t *actors[] = { self->receiver, self->sender, self->pool, self->tcp, self->peer };
+    /* Not the pool: its pipe belongs to the role actor running at the moment (a zmq socket
+     * must never be used by two threads); the peer server adds the role actor's figures. */
+    zactor_t *actors[] = { self->receiver, self->sender, self->tcp, self->peer };
     for (size_t i = 0; i < sizeof actors / sizeof actors[0]; i++)
         collect_stats(actors[i], out);
     fclose(out);
