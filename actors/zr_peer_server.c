@@ -134,12 +134,25 @@ static void answer_stats(peer_server_t *self, zsock_t *pipe)
     zstr_free(&role_stats);
 }
 
+/* The node's runner pool is ready: a role actor decided before it can start now. */
+static void pool_ready(peer_server_t *self, zactor_t *pool)
+{
+    self->args.pool = pool;
+    zr_peer_state_t state = zr_election_state(self->election);
+    if (!self->role && (state == ZR_PEER_LEADING || state == ZR_PEER_FOLLOWING))
+        start_role(self, state);
+}
+
 static bool handle_pipe(peer_server_t *self, zsock_t *pipe)
 {
-    char *command = NULL, *argument = NULL;
-    zstr_recvx(pipe, &command, &argument, NULL);
+    zmsg_t *msg = zmsg_recv(pipe);
+    char *command = msg ? zmsg_popstr(msg) : NULL;
+    char *argument = msg && zmsg_size(msg) ? zmsg_popstr(msg) : NULL;
+    zmsg_destroy(&msg);
     bool go_on = command && !zr_actor_is_term(command);
-    if (command && streq(command, "STATE")) {
+    if (command && streq(command, "POOL") && argument)
+        pool_ready(self, (zactor_t *) (uintptr_t) strtoull(argument, NULL, 16));
+    else if (command && streq(command, "STATE")) {
         char text[96];
         state_text(self, text, sizeof text);
         zstr_send(pipe, text);
@@ -246,4 +259,11 @@ zsock_t *zr_peer_server_subscribe(int node_id)
     zsock_set_linger(sub, 0);
     zsock_connect(sub, "inproc://zrun-%d-state", node_id);
     return sub;
+}
+
+void zr_peer_server_give_pool(zactor_t *peer_server, zactor_t *pool)
+{
+    char address[32];
+    snprintf(address, sizeof address, "%llx", (unsigned long long) (uintptr_t) pool);
+    zstr_sendx(peer_server, "POOL", address, NULL);
 }

@@ -8,10 +8,13 @@
 typedef struct {
     const zr_config_t *config;
     int node_id;
-    zactor_t *pool;      /* the node's runner pool, handed to role actors; NULL for the gateway */
+    zactor_t *pool;      /* the node's runner pool for role actors; NULL for the gateway, or
+                          * until "POOL" hands it over (role actors wait for it) */
 } zr_peer_server_args_t;
 
 /* Pipe commands:
+ *   "POOL" address     the runner pool is ready (zr_peer_server_give_pool); only then do
+ *                      role actors start, so the election need not wait for JVM warm-up
  *   "STATE"            -> "<STATE> <leader id or -1> <epoch>"
  *   "STATS"            -> metrics lines (election and the role actor's)
  *   "PEER_FAILED" id   (stage 5) the peer no longer votes; a failed leader starts a new election
@@ -19,5 +22,7 @@ typedef struct {
  * "<STATE> <leader id or -1> <epoch>" (zr_peer_server_subscribe). */
 void zr_peer_server_actor(zsock_t *pipe, void *args);
 zsock_t *zr_peer_server_subscribe(int node_id);
+/* Hands the ready runner pool to the peer server (which passes it to its role actors). */
+void zr_peer_server_give_pool(zactor_t *peer_server, zactor_t *pool);
 
 #endif

@@ -162,15 +162,21 @@ static int start_actors(process_t *self, bool gateway)
     if (!(self->receiver = start_actor("UDP receiver", zr_udp_receiver_actor, &self->udp_args))
         || !(self->sender = start_actor("UDP sender", zr_udp_sender_actor, &self->udp_args)))
         return -1;
-    if (!gateway && (!(self->pool = start_pool(self))
-                     || !(self->tcp = start_actor("TCP server", zr_tcp_server_actor, &self->tcp_args))))
+    if (!gateway && !(self->tcp = start_actor("TCP server", zr_tcp_server_actor, &self->tcp_args)))
         return -1;
-    self->peer_args = (zr_peer_server_args_t) { self->config, self->id, self->pool };
+    self->peer_args = (zr_peer_server_args_t) { self->config, self->id, NULL };
     if (!(self->peer = start_actor("peer server", zr_peer_server_actor, &self->peer_args)))
         return -1;
     if (gateway)
         return (self->gateway = start_actor("gateway", zr_gateway_actor, &self->gateway_args)) ? 0 : -1;
-    return (self->front = start_front(self)) ? 0 : -1;
+    if (!(self->front = start_front(self)))
+        return -1;
+    /* The election runs while the JVMs warm up; role actors start once the pool is ready,
+     * and the TCP server holds requests until then. */
+    if (!(self->pool = start_pool(self)))
+        return -1;
+    zr_peer_server_give_pool(self->peer, self->pool);
+    return 0;
 }
 
 static void stop_actors(process_t *self)
