@@ -23,6 +23,8 @@ struct zr_election {
     int64_t self_id;
     bool observer;
     int64_t final_wait_ms, initial_backoff_ms, max_backoff_ms;
+    bool starting;             /* first election, start-up wait not over (see the header) */
+    int64_t startup_until;     /* when the start-up wait ends at the latest */
     int64_t *voters;
     size_t voter_count;
     zr_peer_state_t state;
@@ -33,6 +35,7 @@ struct zr_election {
     bool has_leader;
     zr_ballots_t current;      /* latest ballot of each voter in this round (recvset) */
     zr_ballots_t settled;      /* latest FOLLOWING/LEADING ballot, any round (outofelection) */
+    zr_ballots_t heard;        /* latest notification of each voter while starting */
     int64_t now_ms;            /* time of the latest call that passed one */
     int64_t final_deadline, resend_at, backoff_ms;
     fifo_t outbox, changes;
@@ -155,6 +158,7 @@ static void decide(zr_election_t *self, const zr_vote_t *leader, zr_peer_state_t
     if (leader->epoch > self->epoch)
         self->epoch = leader->epoch;
     self->phase = PHASE_DECIDED;
+    self->starting = false;
     self->resend_at = INT64_MAX;
     if (!self->observer)
         set_state(self, state);
@@ -171,6 +175,32 @@ static void lead(zr_election_t *self)
 {
     decide(self, &self->proposal, ZR_PEER_LEADING);
     announce(self);   /* once: promisers confirm, LOOKING peers can accept at once */
+}
+
+/* True while the start-up wait holds the final wait: the first election, before every other
+ * voter was heard and before startup_until. Ends the wait for good once it is over. */
+static bool startup_holds(zr_election_t *self)
+{
+    if (self->starting && (self->heard.count + 1 >= self->voter_count
+                           || self->now_ms >= self->startup_until))
+        self->starting = false;
+    return self->starting;
+}
+
+/* While starting, remembers that a voter spoke (in any state, round or epoch). */
+static void hear(zr_election_t *self, const zr_notification_t *n)
+{
+    if (self->starting && is_voter(self, n->sender_id)) {
+        record(&self->heard, n);
+        startup_holds(self);
+    }
+}
+
+/* When the final wait ends: its own deadline, or the end of the start-up wait if later. */
+static int64_t final_wait_end(const zr_election_t *self)
+{
+    bool later = self->starting && self->startup_until > self->final_deadline;
+    return later ? self->startup_until : self->final_deadline;
 }
 
 /* Moves on when the recorded ballots allow it: final wait, or LEADING once promised. */
@@ -308,11 +338,14 @@ void zr_election_receive(zr_election_t *self, const zr_notification_t *n, int64_
     self->now_ms = now_ms;
     if (n->sender_id == self->self_id || (unsigned) n->sender_state > ZR_PEER_OBSERVER)
         return;
-    if (self->observer)
+    if (self->observer) {
         observe(self, n);
-    else if (n->sender_state != ZR_PEER_OBSERVER && !is_voter(self, n->sender_id))
+        return;
+    }
+    if (n->sender_state != ZR_PEER_OBSERVER && !is_voter(self, n->sender_id))
         return;   /* not (or no longer) a voter */
-    else if (self->phase == PHASE_DECIDED)
+    hear(self, n);
+    if (self->phase == PHASE_DECIDED)
         answer_if_asked(self, n);
     else if (self->phase == PHASE_PROMISED)
         keep_promise(self, n);
@@ -323,7 +356,7 @@ void zr_election_receive(zr_election_t *self, const zr_notification_t *n, int64_
 void zr_election_tick(zr_election_t *self, int64_t now_ms)
 {
     self->now_ms = now_ms;
-    if (self->phase == PHASE_FINAL_WAIT && now_ms >= self->final_deadline)
+    if (self->phase == PHASE_FINAL_WAIT && now_ms >= self->final_deadline && !startup_holds(self))
         finish_final_wait(self);
     if (now_ms >= self->resend_at)
         resend(self);
@@ -331,9 +364,8 @@ void zr_election_tick(zr_election_t *self, int64_t now_ms)
 
 int64_t zr_election_next_deadline(const zr_election_t *self)
 {
-    if (self->phase == PHASE_FINAL_WAIT && self->final_deadline < self->resend_at)
-        return self->final_deadline;
-    return self->resend_at;
+    int64_t final_end = self->phase == PHASE_FINAL_WAIT ? final_wait_end(self) : INT64_MAX;
+    return final_end < self->resend_at ? final_end : self->resend_at;
 }
 
 bool zr_election_next_output(zr_election_t *self, zr_election_output_t *out)
@@ -383,8 +415,10 @@ size_t zr_election_voter_count(const zr_election_t *self)
 static void step_past_proposal(zr_election_t *self)
 {
     bool may_have_led = self->has_leader || self->phase == PHASE_PROMISED;
-    if (may_have_led && self->proposal.epoch + 1 > self->epoch)
+    if (may_have_led && self->proposal.epoch + 1 > self->epoch) {
         self->epoch = self->proposal.epoch + 1;
+        self->starting = false;   /* no longer the first election */
+    }
     if (self->has_leader && self->proposal.epoch + 1 > self->floor_epoch)
         self->floor_epoch = self->proposal.epoch + 1;
     self->has_leader = false;
@@ -393,6 +427,7 @@ static void step_past_proposal(zr_election_t *self)
 void zr_election_restart(zr_election_t *self, int64_t now_ms)
 {
     self->now_ms = now_ms;
+    self->starting = false;
     step_past_proposal(self);
     zr_ballots_clear(&self->settled);
     if (self->observer) {
@@ -416,6 +451,8 @@ void zr_election_remove_voter(zr_election_t *self, int64_t id)
     self->voters[i] = self->voters[--self->voter_count];
     zr_ballots_remove(&self->current, id);
     zr_ballots_remove(&self->settled, id);
+    zr_ballots_remove(&self->heard, id);
+    startup_holds(self);   /* the voters left may all have been heard */
     if (self->observer || self->phase == PHASE_DECIDED)
         return;
     if (self->proposal.leader_id == id) {
@@ -433,6 +470,8 @@ void zr_election_config_timings(zr_election_config_t *config, int64_t base_inter
     config->initial_backoff_ms = config->final_wait_ms;
     config->max_backoff_ms = 10 * base_interval_ms > config->initial_backoff_ms
                                  ? 10 * base_interval_ms : config->initial_backoff_ms;
+    config->startup_wait_ms = ZR_ELECTION_STARTUP_WAIT_BASES * base_interval_ms > 0
+                                  ? ZR_ELECTION_STARTUP_WAIT_BASES * base_interval_ms : 0;
 }
 
 static bool ids_valid(const zr_election_config_t *config)
@@ -453,6 +492,7 @@ static bool config_valid(const zr_election_config_t *config)
 {
     return config && config->voter_ids && config->voter_count > 0 && ids_valid(config)
            && config->final_wait_ms >= 0 && config->initial_backoff_ms > 0
+           && config->startup_wait_ms >= 0
            && config->max_backoff_ms >= config->initial_backoff_ms;
 }
 
@@ -463,7 +503,8 @@ static zr_election_t *election_alloc(const zr_election_config_t *config)
         return NULL;
     self->voters = malloc(config->voter_count * sizeof *self->voters);
     bool ok = self->voters && zr_ballots_init(&self->current, config->voter_count)
-              && zr_ballots_init(&self->settled, config->voter_count);
+              && zr_ballots_init(&self->settled, config->voter_count)
+              && zr_ballots_init(&self->heard, config->voter_count);
     if (!ok) {
         zr_election_destroy(&self);
         return NULL;
@@ -487,9 +528,13 @@ zr_election_t *zr_election_new(const zr_election_config_t *config, int64_t now_m
     self->final_wait_ms = config->final_wait_ms;
     self->initial_backoff_ms = config->initial_backoff_ms;
     self->max_backoff_ms = config->max_backoff_ms;
+    self->starting = !config->observer && config->startup_wait_ms > 0;
+    self->startup_until = config->startup_wait_ms < INT64_MAX - now_ms
+                              ? now_ms + config->startup_wait_ms : INT64_MAX;
     self->epoch = config->epoch;
     self->round = 1;
     self->now_ms = now_ms;
+    startup_holds(self);   /* a voter alone has nobody to hear */
     self->state = self->observer ? ZR_PEER_OBSERVER : ZR_PEER_LOOKING;
     if (self->observer)
         observer_look(self);
@@ -508,6 +553,7 @@ void zr_election_destroy(zr_election_t **self_p)
         return;
     zr_ballots_fini(&self->current);
     zr_ballots_fini(&self->settled);
+    zr_ballots_fini(&self->heard);
     free(self->voters);
     free(self->outbox.items);
     free(self->changes.items);

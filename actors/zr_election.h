@@ -18,6 +18,15 @@
  *   proposed leaders that are not current voters are ignored. When a quorum (voters / 2 + 1,
  *   your own vote included) agrees with your proposal, wait `final_wait_ms`: a superseding
  *   vote sends you back to normal processing; silence decides.
+ * Start-up wait (not in ZooKeeper): in a voter's first election (it never had a leader and
+ *   its epoch is still the one it started with) the final wait also lasts until it has heard
+ *   a notification (any state, round or epoch) from every other current voter, or until
+ *   `startup_wait_ms` after zr_election_new, whichever comes first. Nodes that start one at a
+ *   time (each process warms its JVM pool first) thus still elect the highest id as long as
+ *   they all start within the wait: a voter's every vote is at least its own, so once all were
+ *   heard the proposal is the highest. It only delays decisions; joining a decided cluster
+ *   (below) is never delayed, nor is any later election (restart, promised candidate gone),
+ *   nor the observer. A voter that starts after the others' waits ended joins their leader.
  * Deciding: a node whose proposal is another node PROMISES it: it sends FOLLOWING for that
  *   vote (and answers LOOKING peers so), but it reports neither FOLLOWING nor a leader until
  *   the candidate says LEADING. A node whose proposal is itself becomes LEADING only once a
@@ -59,9 +68,16 @@ typedef struct {
  * - first resend after the final wait (ZooKeeper starts its notification timeout at
  *   finalizeWait too), so a lost notification is repaired within ~50 ms;
  * - resend cap 10 x base = 1 s (ZooKeeper: 60 s): a lonely node sends at most one datagram
- *   per second per peer, and still at least once per fail-after period (also 10 x base). */
+ *   per second per peer, and still at least once per fail-after period (also 10 x base);
+ * - start-up wait 30 x base = 3 s: nodes of one cluster start up to ~2 s apart on a loaded
+ *   2-core machine (each starts its JVM pool first); 3 s covers that plus one fail-after
+ *   period (10 x base = the resend cap), in which a late node's first broadcast or one of its
+ *   resends gets through despite a loss. It costs nothing when every voter starts (the wait
+ *   ends when all were heard); a voter down at start-up delays the first leader by 3 s.
+ *   Thereafter a fail-over is as fast as without it. */
 #define ZR_ELECTION_DEFAULT_BASE_MS 100
 #define ZR_ELECTION_MIN_FINAL_WAIT_MS 20
+#define ZR_ELECTION_STARTUP_WAIT_BASES 30
 
 typedef struct {
     int64_t self_id;
@@ -72,9 +88,10 @@ typedef struct {
     int64_t final_wait_ms;       /* >= 0 */
     int64_t initial_backoff_ms;  /* > 0 */
     int64_t max_backoff_ms;      /* >= initial_backoff_ms */
+    int64_t startup_wait_ms;     /* >= 0; 0: no start-up wait (plain FastLeaderElection) */
 } zr_election_config_t;
 
-/* Sets the three timings from the cluster's base interval as described above. */
+/* Sets the four timings from the cluster's base interval as described above. */
 void zr_election_config_timings(zr_election_config_t *config, int64_t base_interval_ms);
 
 typedef enum { ZR_ELECTION_BROADCAST, ZR_ELECTION_SEND_TO } zr_election_output_kind_t;
@@ -89,12 +106,13 @@ typedef struct zr_election zr_election_t;
 
 /* Starts LOOKING (the observer: OBSERVER without a leader) and queues the first broadcast.
  * NULL if the config is invalid: a voter missing from voter_ids, an observer listed in it,
- * negative ids, bad timings, or no voters. */
+ * negative ids, bad timings (a negative startup_wait_ms among them), or no voters. */
 zr_election_t *zr_election_new(const zr_election_config_t *config, int64_t now_ms);
 void zr_election_destroy(zr_election_t **self_p);
 
 void zr_election_receive(zr_election_t *self, const zr_notification_t *notification, int64_t now_ms);
-/* Runs due timers (resends, end of the final wait); call it at next_deadline or later. */
+/* Runs due timers (resends, end of the final or start-up wait); call it at next_deadline or
+ * later. */
 void zr_election_tick(zr_election_t *self, int64_t now_ms);
 /* When tick must next run; INT64_MAX if nothing is pending. */
 int64_t zr_election_next_deadline(const zr_election_t *self);

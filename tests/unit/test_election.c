@@ -16,7 +16,7 @@ static const int64_t three_voters[] = { 1, 2, 3 };
 
 static zr_election_t *new_node(int64_t id, bool observer, int64_t final_wait, int64_t backoff)
 {
-    zr_election_config_t config = { id, observer, 0, three_voters, 3, final_wait, backoff, 8 * backoff };
+    zr_election_config_t config = { id, observer, 0, three_voters, 3, final_wait, backoff, 8 * backoff, 0 };
     zr_election_t *election = zr_election_new(&config, 0);
     assert_non_null(election);
     return election;
@@ -58,16 +58,17 @@ static void votes_order_on_epoch_then_id(void **state)
 static void bad_configs_are_refused(void **state)
 {
     const int64_t twice[] = { 1, 1 }, negative[] = { 1, -2 };
-    zr_election_config_t good = { 1, false, 0, three_voters, 3, 50, 50, 1000 };
+    zr_election_config_t good = { 1, false, 0, three_voters, 3, 50, 50, 1000, 0 };
     zr_election_config_t cases[] = {
-        { 4, false, 0, three_voters, 3, 50, 50, 1000 },   /* voter not listed */
-        { 1, true, 0, three_voters, 3, 50, 50, 1000 },    /* observer listed */
-        { 1, false, 0, twice, 2, 50, 50, 1000 },
-        { 1, false, 0, negative, 2, 50, 50, 1000 },
-        { 1, false, 0, three_voters, 0, 50, 50, 1000 },
-        { 1, false, 0, three_voters, 3, -1, 50, 1000 },
-        { 1, false, 0, three_voters, 3, 50, 0, 1000 },
-        { 1, false, 0, three_voters, 3, 50, 100, 50 },
+        { 4, false, 0, three_voters, 3, 50, 50, 1000, 0 },   /* voter not listed */
+        { 1, true, 0, three_voters, 3, 50, 50, 1000, 0 },    /* observer listed */
+        { 1, false, 0, twice, 2, 50, 50, 1000, 0 },
+        { 1, false, 0, negative, 2, 50, 50, 1000, 0 },
+        { 1, false, 0, three_voters, 0, 50, 50, 1000, 0 },
+        { 1, false, 0, three_voters, 3, -1, 50, 1000, 0 },
+        { 1, false, 0, three_voters, 3, 50, 0, 1000, 0 },
+        { 1, false, 0, three_voters, 3, 50, 100, 50, 0 },
+        { 1, false, 0, three_voters, 3, 50, 50, 1000, -1 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         if (zr_election_new(&cases[i], 0))
@@ -87,6 +88,7 @@ static void timings_follow_the_base_interval(void **state)
     assert_int_equal(config.final_wait_ms, 50);
     assert_int_equal(config.initial_backoff_ms, 50);
     assert_int_equal(config.max_backoff_ms, 1000);
+    assert_int_equal(config.startup_wait_ms, 3000);
     zr_election_config_timings(&config, 10);
     assert_int_equal(config.final_wait_ms, 20);
     assert_int_equal(config.max_backoff_ms, 100);
@@ -296,7 +298,7 @@ static void promise_is_withdrawn_only_when_the_candidate_gives_up(void **state)
  * that the rest elected: that leader and the joiner itself make the quorum of two. */
 static void joiner_counts_itself_toward_the_quorum(void **state)
 {
-    zr_election_config_t config = { 1, false, 1, three_voters, 3, 50, 50, 400 };
+    zr_election_config_t config = { 1, false, 1, three_voters, 3, 50, 50, 400, 0 };
     zr_election_t *e = zr_election_new(&config, 0);
     zr_election_remove_voter(e, 2);
     deliver(e, 3, ZR_PEER_LEADING, 3, 1, 10);
@@ -306,6 +308,95 @@ static void joiner_counts_itself_toward_the_quorum(void **state)
     assert_int_equal(leader.epoch, 0);
     assert_int_equal(zr_election_state(e), ZR_PEER_FOLLOWING);
     zr_election_destroy(&e);
+}
+
+/* A voter of {1, 2, 3} whose resends (every 2 s) stay out of the way of a 1 s start-up wait. */
+static zr_election_t *new_starting_node(int64_t id, int64_t startup_wait)
+{
+    zr_election_config_t config = { id, false, 0, three_voters, 3, 50, 2000, 2000, startup_wait };
+    zr_election_t *election = zr_election_new(&config, 0);
+    assert_non_null(election);
+    drain(election, NULL);
+    return election;
+}
+
+/* Node 3 has a quorum with 1 at once, but runs for leader only once 2 was heard too (the
+ * final wait had passed, so at once then); without the wait it leads at the first promise. */
+static void startup_wait_lasts_until_every_voter_is_heard(void **state)
+{
+    for (int64_t wait = 0; wait <= 1000; wait += 1000) {
+        zr_election_t *e = new_starting_node(3, wait);
+        deliver(e, 1, ZR_PEER_LOOKING, 3, 1, 0);
+        assert_int_equal(zr_election_next_deadline(e), wait ? 1000 : 50);
+        zr_election_tick(e, 50);
+        deliver(e, 1, ZR_PEER_FOLLOWING, 3, 1, 60);
+        assert_int_equal(zr_election_state(e), wait ? ZR_PEER_LOOKING : ZR_PEER_LEADING);
+        deliver(e, 2, ZR_PEER_LOOKING, 2, 1, 100);
+        assert_int_equal(zr_election_next_deadline(e), wait ? 50 : INT64_MAX);
+        zr_election_tick(e, 100);
+        assert_int_equal(zr_election_state(e), ZR_PEER_LEADING);
+        zr_election_destroy(&e);
+    }
+}
+
+/* Voter 2 never speaks: the wait ends at its deadline (which next_deadline reports), or as
+ * soon as 2 is removed. */
+static void startup_wait_ends_at_its_deadline_or_when_the_missing_voter_goes(void **state)
+{
+    for (int remove = 0; remove <= 1; remove++) {
+        zr_election_t *e = new_starting_node(3, 1000);
+        deliver(e, 1, ZR_PEER_LOOKING, 3, 1, 0);
+        deliver(e, 1, ZR_PEER_FOLLOWING, 3, 1, 500);
+        zr_election_tick(e, 999);
+        assert_int_equal(zr_election_state(e), ZR_PEER_LOOKING);
+        if (remove) {
+            zr_election_remove_voter(e, 2);
+            assert_int_equal(zr_election_next_deadline(e), 50);
+        } else
+            assert_int_equal(zr_election_next_deadline(e), 1000);
+        zr_election_tick(e, 1000);
+        assert_int_equal(zr_election_state(e), ZR_PEER_LEADING);
+        zr_election_destroy(&e);
+    }
+}
+
+/* Node 1 of {1, ..., 5} (or the observer) with a start-up wait of 1 s; voter 2 stays silent. */
+static zr_election_t *new_starting_of_five(int64_t id)
+{
+    static const int64_t five_voters[] = { 1, 2, 3, 4, 5 };
+    zr_election_config_t config = { id, id == 0, 0, five_voters, 5, 50, 2000, 2000, 1000 };
+    zr_election_t *election = zr_election_new(&config, 0);
+    assert_non_null(election);
+    drain(election, NULL);
+    return election;
+}
+
+/* Inside the wait: a decided cluster is joined at once, the observer learns at once, and the
+ * election after a restart has only its final wait (though voter 2 was never heard). */
+static void startup_wait_delays_no_join_and_no_later_election(void **state)
+{
+    zr_election_t *e = new_starting_of_five(1), *o = new_starting_of_five(0);
+    deliver(o, 3, ZR_PEER_FOLLOWING, 5, 1, 10);
+    for (zr_election_t *node = e; node; node = node == e ? o : NULL) {
+        deliver(node, 4, ZR_PEER_FOLLOWING, 5, 1, 10);
+        deliver(node, 5, ZR_PEER_LEADING, 5, 1, 10);
+        zr_vote_t leader;
+        assert_true(zr_election_leader(node, &leader));
+        assert_int_equal(leader.leader_id, 5);
+    }
+    assert_int_equal(zr_election_state(e), ZR_PEER_FOLLOWING);
+    zr_election_restart(e, 100);
+    for (int64_t from = 3; from <= 4; from++) {
+        zr_notification_t vote = { from, ZR_PEER_LOOKING, { 4, 1 }, 2 };
+        zr_election_receive(e, &vote, 110);
+    }
+    assert_int_equal(zr_election_next_deadline(e), 110 + 50);
+    zr_election_tick(e, 160);
+    zr_election_output_t out;
+    drain(e, &out);
+    assert_int_equal(out.notification.sender_state, ZR_PEER_FOLLOWING);   /* promised 4 */
+    zr_election_destroy(&e);
+    zr_election_destroy(&o);
 }
 
 /* However often the observer "votes" (here: for a better voter), nobody counts or adopts it. */
@@ -365,6 +456,8 @@ typedef struct {
     int64_t agreed[SIM_MAX_EPOCHS];        /* the leader anyone believed in each epoch */
     int64_t dead_id;                       /* the node killed last */
     int64_t initial_backoff_ms;            /* 0: the default (the final wait) */
+    int64_t startup_wait_ms;               /* 0: the default (3 s); < 0: none */
+    int64_t settled_at[SIM_MAX_EPOCHS];    /* when the last node learned the epoch's leader */
     sim_delivery_t queue[1 << 14];         /* a binary heap on (at, seq) */
     size_t queued;
     uint64_t seq, messages;
@@ -507,6 +600,8 @@ static void sim_check(sim_t *sim, sim_node_t *node)
                  "%lld, others %lld", (unsigned long long) sim->seed, (long long) sim->now,
                  (long long) node->id, (long long) leader.leader_id,
                  (unsigned long long) leader.epoch, (long long) *mine, (long long) *everyone);
+    if (*mine < 0)
+        sim->settled_at[leader.epoch] = sim->now;
     *mine = *everyone = leader.leader_id;
 }
 
@@ -536,10 +631,12 @@ static void sim_flush(sim_t *sim, sim_node_t *node)
 
 static void sim_start(sim_t *sim, sim_node_t *node)
 {
-    zr_election_config_t config = { node->id, node->observer, 0, sim->voter_ids, sim->voter_count, 0, 0, 0 };
+    zr_election_config_t config = { node->id, node->observer, 0, sim->voter_ids, sim->voter_count, 0, 0, 0, 0 };
     zr_election_config_timings(&config, ZR_ELECTION_DEFAULT_BASE_MS);
     if (sim->initial_backoff_ms)
         config.initial_backoff_ms = sim->initial_backoff_ms;
+    if (sim->startup_wait_ms)
+        config.startup_wait_ms = sim->startup_wait_ms < 0 ? 0 : sim->startup_wait_ms;
     node->election = zr_election_new(&config, sim->now);
     assert_non_null(node->election);
     node->started = true;
@@ -784,19 +881,27 @@ static void every_start_order_elects_the_highest(void **state)
     stats_print(&stats, "start-ups of 3 and 5 voters in every order");
 }
 
+/* Ids 1..n in a random order (Fisher-Yates). */
+static void random_order(uint64_t *dice, int64_t *order, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        order[i] = (int64_t) i + 1;
+    for (size_t i = n - 1; i > 0; i--) {
+        size_t j = (size_t) rng_between(dice, 0, (int64_t) i);
+        int64_t tmp = order[i];
+        order[i] = order[j];
+        order[j] = tmp;
+    }
+}
+
 static void random_start_orders_of_eight_elect_the_highest(void **state)
 {
     int runs = runs_of(2000);
     sim_stats_t stats = { .begun = clock() };
     for (int run = 0; run < runs; run++) {
         uint64_t rng = 77 + (uint64_t) run;
-        int64_t order[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-        for (size_t i = 7; i > 0; i--) {
-            size_t j = (size_t) rng_between(&rng, 0, (int64_t) i);
-            int64_t tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
+        int64_t order[8];
+        random_order(&rng, order, 8);
         run_startup(&stats, 8000 + (uint64_t) run, order, 8);
     }
     stats_print(&stats, "start-ups of 8 voters in random orders");
@@ -905,6 +1010,184 @@ static void leader_failure_elects_the_next_at_a_higher_epoch(void **state)
     stats_print(&stats, "clusters losing three leaders in turn");
 }
 
+/* ---- the start-up wait ------------------------------------------------------------------ */
+
+#define STARTUP_WAIT_MS (ZR_ELECTION_STARTUP_WAIT_BASES * ZR_ELECTION_DEFAULT_BASE_MS)
+
+/* Voters start in `order`, one at a time, each 0..max_gap ms after the one before; the
+ * observer somewhere in between. Returns when the last of them starts. */
+static int64_t sim_start_one_by_one(sim_t *sim, const int64_t *order, size_t count, int64_t max_gap)
+{
+    int64_t at = 0;
+    for (size_t i = 0; i < count; i++) {
+        at += i ? rng_between(&sim->rng, 0, max_gap) : 0;
+        sim_node(sim, order[i])->start_ms = at;
+    }
+    sim_node(sim, SIM_OBSERVER_ID)->start_ms = rng_between(&sim->rng, 0, at);
+    return at;
+}
+
+/* Like `zrun cluster`: 2..8 voters start one at a time in a random order, each up to 300 ms
+ * after the one before (at most 2.1 s in all, less than the start-up wait), on a network with
+ * drops, duplicates and reordering: the highest id leads and everyone, the observer too,
+ * knows it. */
+static void one_by_one_starts_elect_the_highest(void **state)
+{
+    int runs = runs_of(20000);
+    sim_stats_t stats = { .begun = clock() };
+    for (int run = 0; run < runs; run++) {
+        static sim_t sim;
+        uint64_t seed = 0x57a27 + (uint64_t) run, dice = ~seed;
+        size_t voters = (size_t) rng_between(&dice, 2, 8);
+        sim_init(&sim, seed, voters, random_network(&dice, 40));
+        int64_t order[SIM_MAX_NODES];
+        random_order(&dice, order, voters);
+        assert_true(sim_start_one_by_one(&sim, order, voters, 300) < STARTUP_WAIT_MS);
+        sim_quiet(&sim, 600000);
+        sim_expect_one_leader(&sim, (int64_t) voters, 0);
+        stats_add(&stats, &sim);
+        sim_fini(&sim);
+    }
+    stats_print(&stats, "one-by-one start-ups with faults, the highest elected");
+}
+
+/* A start-up on a perfect network with the given wait (< 0: none); returns the leader's id.
+ * late_ms 0: one by one as above; else all together but the highest, late_ms later. */
+static int64_t startup_leader(uint64_t seed, size_t voters, int64_t late_ms, int64_t startup_wait)
+{
+    static sim_t sim;
+    sim_init(&sim, seed, voters, perfect);
+    sim.startup_wait_ms = startup_wait;
+    uint64_t dice = ~seed;
+    int64_t order[SIM_MAX_NODES];
+    random_order(&dice, order, voters);
+    if (late_ms)
+        sim_node(&sim, (int64_t) voters)->start_ms = late_ms;
+    else
+        sim_start_one_by_one(&sim, order, voters, 300);
+    sim_quiet(&sim, 600000);
+    int64_t leader = sim_expect_one_leader(&sim, -1, 0).leader_id;
+    sim_fini(&sim);
+    return leader;
+}
+
+/* The old behaviour is still there with the wait off: early nodes elect among themselves
+ * (1 and 2 start together, 3 a second later and follows 2; with the wait 3 leads). */
+static void without_startup_wait_early_nodes_elect_among_themselves(void **state)
+{
+    assert_int_equal(startup_leader(42, 3, 1000, -1), 2);
+    assert_int_equal(startup_leader(42, 3, 1000, 0), 3);
+    int runs = runs_of(1000), lower = 0;
+    for (int run = 0; run < runs; run++)
+        lower += startup_leader(0x10e + (uint64_t) run, 7, 0, -1) < 7;
+    print_message("without the wait, %d of %d one-by-one start-ups of 7 elected a lower id\n",
+                  lower, runs);
+    assert_true(lower > runs / 10);
+}
+
+/* Voters 1..n-1 start one at a time; n, the highest, starts 1..3 s after their start-up
+ * waits ended (on the lossy network: or once they all know their leader, if that is later):
+ * it joins their leader (n-1 on a perfect network) rather than taking over. */
+static void voter_starting_after_the_wait_joins_the_leader(void **state)
+{
+    int runs = runs_of(2000);
+    sim_stats_t stats = { .begun = clock() };
+    for (int run = 0; run < runs; run++) {
+        static sim_t sim;
+        bool faulty = run % 2;
+        uint64_t seed = 0x1a7e + (uint64_t) run, dice = ~seed;
+        size_t voters = (size_t) rng_between(&dice, 3, 8);
+        int64_t order[SIM_MAX_NODES], expected = faulty ? -1 : (int64_t) voters - 1;
+        sim_init(&sim, seed, voters, faulty ? lossy : perfect);
+        random_order(&dice, order, voters - 1);
+        int64_t last = sim_start_one_by_one(&sim, order, voters - 1, 300);
+        sim_node_t *late = sim_node(&sim, (int64_t) voters);
+        late->start_ms = INT64_MAX;
+        sim_quiet(&sim, 600000);
+        int64_t planned = last + STARTUP_WAIT_MS + rng_between(&dice, 1000, 3000);
+        assert_true(faulty || sim.now < planned);
+        late->start_ms = planned > sim.now ? planned : sim.now + 1;
+        zr_vote_t before = sim_expect_one_leader(&sim, expected, 0);
+        sim_quiet(&sim, 600000);
+        zr_vote_t after = sim_expect_one_leader(&sim, expected, 0);
+        assert_true(zr_vote_equal(&before, &after));
+        assert_int_equal(zr_election_state(late->election), ZR_PEER_FOLLOWING);
+        stats_add(&stats, &sim);
+        sim_fini(&sim);
+    }
+    stats_print(&stats, "voters starting after the wait");
+}
+
+/* Kills the leader at `kill_at` (reseeding the network) and returns how long, in virtual ms,
+ * until the last node learned the next leader; *leader_id is the one that died. */
+static int64_t sim_fail_over(sim_t *sim, uint64_t seed, int64_t kill_at, int64_t *leader_id)
+{
+    uint64_t epoch = sim_expect_one_leader(sim, -1, ANY_EPOCH).epoch;
+    *leader_id = sim_expect_one_leader(sim, -1, epoch).leader_id;
+    sim->now = kill_at;
+    sim->rng = seed;
+    sim_kill(sim, *leader_id, sim->net.drop > 0 ? 300 : 0);
+    sim_quiet(sim, sim->now + 600000);
+    sim_expect_one_leader(sim, -1, epoch + 1);
+    return sim->settled_at[epoch + 1] - kill_at;
+}
+
+/* The start-up before the fail-overs below: 7 voters within 20 ms on a perfect network, the
+ * wait on or off. Runs 2 and 3 (mod 4): voter 1 never starts, so nobody hears every voter and,
+ * with the wait, the first leader comes only when it ends. Run 3: voter 7 starts only once 6
+ * leads, and joins it inside its own wait. Returns when the first leader should be killed. */
+static int64_t sim_start_for_fail_over(sim_t *sim, uint64_t seed, int run, bool wait)
+{
+    bool missing = run % 4 >= 2, late = run % 4 == 3;
+    sim_start_all(sim, seed, 7, perfect, 20);
+    sim->startup_wait_ms = wait ? 0 : -1;
+    if (missing)
+        sim_node(sim, 1)->start_ms = INT64_MAX;
+    if (late)
+        sim_node(sim, 7)->start_ms = INT64_MAX;
+    sim_quiet(sim, 600000);
+    assert_true(wait && missing ? sim->settled_at[0] >= STARTUP_WAIT_MS : sim->now < 500);
+    if (late) {
+        sim_node(sim, 7)->start_ms = sim->now + 100;
+        sim_quiet(sim, 600000);
+        assert_int_equal(zr_election_state(sim_node(sim, 7)->election), ZR_PEER_FOLLOWING);
+    }
+    sim->net = run % 2 ? lossy : perfect;
+    return missing ? sim->now + 100 : 500;
+}
+
+/* Three fail-overs, the first inside a start-up wait (of all voters, or of the late voter 7,
+ * which then is the best candidate); see sim_start_for_fail_over. Each takes exactly as long,
+ * in virtual time, with the wait as without it (same seeds; the network is lossy in odd runs). */
+static void startup_wait_does_not_slow_down_fail_over(void **state)
+{
+    int runs = runs_of(1000);
+    int64_t total = 0, slowest = 0;
+    for (int run = 0; run < runs; run++) {
+        int64_t took[2][3], dead[2][3];
+        for (int wait = 0; wait < 2; wait++) {
+            static sim_t sim;
+            uint64_t seed = 0xfa11 + (uint64_t) run;
+            int64_t kill_at = sim_start_for_fail_over(&sim, seed, run, wait);
+            for (int i = 0; i < 3; i++) {
+                kill_at = i ? sim.now + 100 : kill_at;
+                took[wait][i] = sim_fail_over(&sim, seed * 3 + (uint64_t) i, kill_at, &dead[wait][i]);
+            }
+            sim_fini(&sim);
+        }
+        for (int i = 0; i < 3; i++) {
+            if (took[0][i] != took[1][i] || dead[0][i] != dead[1][i])
+                fail_msg("run %d, fail-over %d: %lld ms without the wait, %lld ms with it", run, i,
+                         (long long) took[0][i], (long long) took[1][i]);
+            total += took[1][i];
+            slowest = took[1][i] > slowest ? took[1][i] : slowest;
+        }
+    }
+    print_message("%d fail-overs take as long with the start-up wait as without: mean %lld, "
+                  "slowest %lld virtual ms\n", 3 * runs, (long long) (total / (3 * runs)),
+                  (long long) slowest);
+}
+
 /* Faulty network and a crash at a random moment, often mid-election (the candidate, a promised
  * leader or a plain voter), detected by each survivor at its own time. */
 static void crashes_mid_election_still_elect_one_leader(void **state)
@@ -942,6 +1225,9 @@ int main(void)
         cmocka_unit_test(removed_voters_shrink_the_quorum),
         cmocka_unit_test(promise_is_withdrawn_only_when_the_candidate_gives_up),
         cmocka_unit_test(joiner_counts_itself_toward_the_quorum),
+        cmocka_unit_test(startup_wait_lasts_until_every_voter_is_heard),
+        cmocka_unit_test(startup_wait_ends_at_its_deadline_or_when_the_missing_voter_goes),
+        cmocka_unit_test(startup_wait_delays_no_join_and_no_later_election),
         cmocka_unit_test(observer_never_counts),
         cmocka_unit_test(every_start_order_elects_the_highest),
         cmocka_unit_test(random_start_orders_of_eight_elect_the_highest),
@@ -949,6 +1235,10 @@ int main(void)
         cmocka_unit_test(late_joiners_join_the_existing_leader),
         cmocka_unit_test(leader_failure_elects_the_next_at_a_higher_epoch),
         cmocka_unit_test(crashes_mid_election_still_elect_one_leader),
+        cmocka_unit_test(one_by_one_starts_elect_the_highest),
+        cmocka_unit_test(without_startup_wait_early_nodes_elect_among_themselves),
+        cmocka_unit_test(voter_starting_after_the_wait_joins_the_leader),
+        cmocka_unit_test(startup_wait_does_not_slow_down_fail_over),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
