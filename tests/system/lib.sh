@@ -1,0 +1,55 @@
+# lib.sh: helpers shared by the system tests (sourced, not run): free ports, waiting for a
+# condition with a deadline, Java sources, and cleanup of every process a test started.
+
+ZRUN=${ZRUN:-$1}
+WORK=$(mktemp -d /tmp/zrun-system-XXXXXX)
+PIDS=()
+
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    if [ -f "$WORK/cluster.out" ]; then
+        echo "--- zrun cluster output:" >&2
+        tail -n 40 "$WORK/cluster.out" >&2
+    fi
+    exit 1
+}
+
+# A base port with its whole block (base .. base + 100) free on 127.0.0.1.
+free_base_port() {
+    for _ in $(seq 1 50); do
+        local base=$(( (RANDOM % 300) * 100 + 20000 ))
+        if ! ss -Hltun 2>/dev/null | awk '{print $5}' | grep -qE ":($base|$((base / 100))[0-9]{2})\$"; then
+            echo "$base"; return 0
+        fi
+    done
+    fail "no free port block found"
+}
+
+# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds or the deadline passes.
+wait_for() {
+    local seconds=$1 what=$2; shift 2
+    local deadline=$(( $(date +%s) + seconds ))
+    until "$@"; do
+        [ "$(date +%s)" -lt "$deadline" ] || fail "timed out after ${seconds}s waiting for $what"
+        sleep 0.1
+    done
+}
+
+# java_answer N: a distinct class whose run() returns "answer N".
+java_answer() {
+    printf 'public class Answer%d {\n    public String run() { return "answer %d"; }\n}\n' "$1" "$1"
+}
+
+post_java() {   # post_java URL FILE: prints the body, returns curl's status
+    curl -s -m 120 -H 'Content-Type: text/x-java-source' --data-binary "@$2" "$1/compileandrun"
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# test_cluster: `zrun cluster` with 7 nodes elects node 7, serves 200 distinct requests from
+# 8 concurrent clients correctly, spreads them over all 6 followers, and stops cleanly.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+base=$(free_base_port)
+http=$((base + 99))
+url="http://127.0.0.1:$http"
+"$ZRUN" cluster --nodes 7 --base-port "$base" --http-port "$http" --log-dir "$WORK/logs" \
+    >"$WORK/cluster.out" 2>&1 &
+cluster_pid=$!
+PIDS+=("$cluster_pid")
+
+expected=$'0 OBSERVER\n1 FOLLOWER\n2 FOLLOWER\n3 FOLLOWER\n4 FOLLOWER\n5 FOLLOWER\n6 FOLLOWER\n7 LEADER'
+roles_are_expected() { [ "$(curl -s -m 2 "$url/cluster")" = "$expected" ]; }
+wait_for 60 "node 7 to lead with 1-6 following" roles_are_expected
+echo "roles: $(curl -s "$url/cluster" | tr '\n' ' ')"
+curl -s -H 'Accept: application/json' "$url/cluster" | grep -q '"leader":7' || fail "JSON /cluster lacks leader 7"
+
+mkdir -p "$WORK/src"
+for i in $(seq 1 200); do java_answer "$i" >"$WORK/src/$i.java"; done
+export WORK url
+check_one() {
+    body=$(curl -s -m 120 -H 'Content-Type: text/x-java-source' --data-binary "@$WORK/src/$1.java" "$url/compileandrun")
+    [ "$body" = "answer $1" ] && echo ok || echo "wrong answer for $1: '$body'"
+}
+export -f check_one
+results=$(seq 1 200 | xargs -P 8 -I{} bash -c 'check_one {}')
+correct=$(grep -c '^ok$' <<<"$results" || true)
+[ "$correct" -eq 200 ] || fail "$correct of 200 answers correct: $(grep -v '^ok$' <<<"$results" | head -3)"
+echo "200 of 200 answers correct"
+
+# Every follower executed a share (the leader's metrics, refreshed every second).
+leader_metrics="http://127.0.0.1:$((base + 73))/metrics"
+all_followers_worked() {
+    local text; text=$(curl -s -m 2 "$leader_metrics")
+    local total=0
+    for worker in 1 2 3 4 5 6; do
+        local n; n=$(grep -E "^zrun_leader_completed_total\{worker=\"$worker\"\} " <<<"$text" | awk '{print $2}')
+        [ -n "$n" ] && [ "$n" -gt 0 ] || return 1
+        total=$((total + n))
+    done
+    [ "$total" -eq 200 ]
+}
+wait_for 10 "the leader's metrics to show 200 results from all six followers" all_followers_worked
+grep -E '^zrun_leader_completed_total' <(curl -s "$leader_metrics") | tr '\n' ' '; echo
+
+kill -INT "$cluster_pid"
+wait_for 30 "the cluster to stop" bash -c "! kill -0 $cluster_pid 2>/dev/null"
+wait "$cluster_pid" || fail "zrun cluster exited with $?"
+[ "$(grep -c 'exited with status 0' "$WORK/cluster.out")" -eq 8 ] || fail "not every process exited 0: $(cat "$WORK/cluster.out")"
+echo "test_cluster: passed"
