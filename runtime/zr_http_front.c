@@ -49,6 +49,7 @@ static zr_http_front_t *front_new(zsock_t *pipe, const zr_http_front_config_t *c
         .bind_address = self->bind_address, .port = config->port,
         .body_limit = config->body_limit ? config->body_limit : ZR_HTTP_BODY_LIMIT_DEFAULT,
         .connection_timeout_s = config->connection_timeout_s > 0 ? config->connection_timeout_s : 60,
+        .job_timeout_ms = config->job_timeout_ms > 0 ? config->job_timeout_ms : 0,
         .summary_log = self->summary_log, .verbose_log = self->verbose_log,
     };
     self->server = zr_http_server_new(&server_config, pipe, self->log, error);

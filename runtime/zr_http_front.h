@@ -28,6 +28,8 @@ typedef struct {
     const char *bind_address;   /* IPv4 address; default "0.0.0.0" */
     size_t body_limit;          /* largest accepted job body in bytes; default 1 MiB */
     int connection_timeout_s;   /* idle connections are closed after this; default 60 */
+    int job_timeout_ms;         /* a JOB the owner leaves unanswered this long gets 504 and a
+                                   late answer is dropped; 0 (default): the owner always answers */
     int node_id;                /* names the front's own log file */
     const char *log_dir;        /* front's log: <log_dir>/node-<id>-http.log; NULL: none */
     const char *summary_log;    /* file served at /logs/summary; NULL: 404 */

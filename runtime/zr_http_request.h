@@ -27,6 +27,7 @@ typedef struct {
     size_t body_limit;
     bool too_large;                 /* more than body_limit bytes arrived */
     uint64_t received;              /* body bytes that arrived, kept or not */
+    int64_t deadline_ms;            /* while WAITING: when it gets 504 (0: never) */
     zr_job_result_t *result;        /* set by the owner's RESULT */
     int fail_status;                /* set by the owner's FAIL (with fail_reason) */
     char *fail_reason;

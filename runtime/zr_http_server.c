@@ -11,6 +11,7 @@
 #include <string.h>
 
 #define DAEMON_FLAGS (MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO | MHD_USE_ERROR_LOG)
+#define EXPIRY_CHECK_MS 1000   /* at most this long between deadline checks of waiting jobs */
 
 static void pending_key(char *key, size_t size, uint64_t id)
 {
@@ -84,6 +85,7 @@ zr_http_server_t *zr_http_server_new(const zr_http_server_config_t *config, zsoc
     self->config = *config;
     self->pipe = pipe;
     self->log = log;
+    self->clock = zr_clock_monotonic();
     self->pending = zhashx_new();
     self->metrics = zr_http_metrics_new();
     self->pages = zhashx_new();
@@ -124,16 +126,54 @@ void zr_http_server_destroy(zr_http_server_t **self_p)
     *self_p = NULL;
 }
 
+static int64_t expiry_interval(const zr_http_server_t *self)
+{
+    return self->config.job_timeout_ms < EXPIRY_CHECK_MS ? self->config.job_timeout_ms : EXPIRY_CHECK_MS;
+}
+
+static bool checks_deadlines(const zr_http_server_t *self)
+{
+    return self->config.job_timeout_ms > 0 && zhashx_size(self->pending) > 0;
+}
+
 int zr_http_server_timeout(zr_http_server_t *self)
 {
-    MHD_UNSIGNED_LONG_LONG timeout;
-    if (MHD_get_timeout(self->daemon, &timeout) != MHD_YES)
-        return -1;
-    return timeout > INT_MAX ? INT_MAX : (int) timeout;
+    MHD_UNSIGNED_LONG_LONG mhd;
+    int64_t timeout = MHD_get_timeout(self->daemon, &mhd) == MHD_YES
+                    ? (mhd > INT_MAX ? INT_MAX : (int64_t) mhd) : -1;
+    if (checks_deadlines(self)) {
+        int64_t until_check = self->next_expiry_ms - zr_clock_now_ms(&self->clock);
+        until_check = until_check < 0 ? 0 : until_check;
+        if (timeout < 0 || until_check < timeout)
+            timeout = until_check;
+    }
+    return (int) timeout;
+}
+
+/* Jobs the owner left unanswered past their deadline get 504; a late answer is then dropped. */
+static void expire_waiting(zr_http_server_t *self)
+{
+    int64_t now = zr_clock_now_ms(&self->clock);
+    if (!checks_deadlines(self) || now < self->next_expiry_ms)
+        return;
+    self->next_expiry_ms = now + expiry_interval(self);
+    zlistx_t *expired = zlistx_new();
+    for (zr_http_request_t *request = zhashx_first(self->pending); request;
+         request = zhashx_next(self->pending))
+        if (request->deadline_ms <= now)
+            zlistx_add_end(expired, request);
+    char reason[96];
+    snprintf(reason, sizeof reason, "no answer within %d ms", self->config.job_timeout_ms);
+    for (zr_http_request_t *request = zlistx_first(expired); request; request = zlistx_next(expired)) {
+        zr_warn(self->log, "request %llu: %s", (unsigned long long) request->id, reason);
+        zr_http_server_deliver_failure(self, request->id, MHD_HTTP_GATEWAY_TIMEOUT, reason);
+    }
+    zlistx_destroy(&expired);
 }
 
 void zr_http_server_run(zr_http_server_t *self)
 {
+    expire_waiting(self);
     if (MHD_run(self->daemon) != MHD_YES)
         zr_warn(self->log, "MHD_run failed");
 }
@@ -142,8 +182,12 @@ void zr_http_server_submit(zr_http_server_t *self, zr_http_request_t *request)
 {
     char key[24];
     pending_key(key, sizeof key, request->id);
+    int64_t now = zr_clock_now_ms(&self->clock);
+    if (zhashx_size(self->pending) == 0)
+        self->next_expiry_ms = now + expiry_interval(self);
     zhashx_insert(self->pending, key, request);
     request->state = ZR_HTTP_WAITING;
+    request->deadline_ms = self->config.job_timeout_ms > 0 ? now + self->config.job_timeout_ms : 0;
     MHD_suspend_connection(request->connection);
     if (zsock_send(self->pipe, "s8b", "JOB", request->id, request->body ? request->body : "",
                    request->body_len) != 0)

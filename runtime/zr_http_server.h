@@ -5,6 +5,7 @@
 #include "runtime/zr_http_metrics.h"
 #include "runtime/zr_http_request.h"
 #include "runtime/zr_job.h"
+#include "runtime/zr_clock.h"
 #include "runtime/zr_log.h"
 #include <czmq.h>
 
@@ -13,6 +14,7 @@ typedef struct {
     int port;                   /* 0: any free port */
     size_t body_limit;
     int connection_timeout_s;
+    int job_timeout_ms;         /* a job unanswered this long gets 504; 0: wait forever */
     const char *summary_log;    /* may be NULL */
     const char *verbose_log;    /* may be NULL */
 } zr_http_server_config_t;
@@ -35,6 +37,8 @@ typedef struct {
     zr_http_metrics_t *metrics;
     char *owner_metrics;        /* exposition lines the owner supplied, or NULL */
     zhashx_t *pages;            /* path -> zr_http_page_t the owner published */
+    zr_clock_t clock;
+    int64_t next_expiry_ms;     /* when waiting jobs are next checked against their deadline */
     char last_mhd_error[256];
 } zr_http_server_t;
 
@@ -44,9 +48,11 @@ zr_http_server_t *zr_http_server_new(const zr_http_server_config_t *config, zsoc
 /* Answers every waiting request with 503 and stops the daemon. */
 void zr_http_server_destroy(zr_http_server_t **self_p);
 
-/* Poll timeout (ms, -1 for none) MHD needs before the next zr_http_server_run. */
+/* Poll timeout (ms, -1 for none) before the next zr_http_server_run: MHD's own, or sooner
+ * when waiting jobs must be checked against their deadline. */
 int zr_http_server_timeout(zr_http_server_t *self);
-/* Lets MHD do whatever its sockets are ready for; never blocks. */
+/* Answers 504 to jobs past their deadline, then lets MHD do whatever its sockets are ready
+ * for; never blocks. */
 void zr_http_server_run(zr_http_server_t *self);
 
 /* Sends the request's body to the owner as JOB, files it as waiting, suspends its connection. */

@@ -16,7 +16,7 @@ typedef struct {
     char summary[128];
 } fixture_t;
 
-static int setup(void **state)
+static int start_fixture(void **state, int job_timeout_ms)
 {
     fixture_t *fixture = calloc(1, sizeof *fixture);
     snprintf(fixture->dir, sizeof fixture->dir, "/tmp/zrun-http-test-XXXXXX");
@@ -30,9 +30,20 @@ static int setup(void **state)
     config.log_dir = fixture->dir;
     config.summary_log = fixture->summary;
     config.verbose_log = "/nonexistent/verbose.log";
+    config.job_timeout_ms = job_timeout_ms;
     fixture->owner = fake_owner_start(&config, &fixture->port);
     *state = fixture;
     return 0;
+}
+
+static int setup(void **state)
+{
+    return start_fixture(state, 0);
+}
+
+static int setup_with_deadline(void **state)
+{
+    return start_fixture(state, 300);
 }
 
 static int teardown(void **state)
@@ -302,6 +313,28 @@ static void logs_are_served_or_404(void **state)
     assert_int_equal(access(front_log, R_OK), 0);
 }
 
+static void unanswered_job_gets_504_and_its_late_answer_is_dropped(void **state)
+{
+    fixture_t *fixture = *state;
+    http_reply_t reply;
+    http_job(fixture->port, "park never in time", false, &reply);   /* the owner holds it */
+    assert_int_equal(reply.status, 504);
+    assert_string_equal(reply.body, "no answer within 300 ms");
+    http_reply_free(&reply);
+    char *parked = zstr_recv(fixture->owner);
+    free(parked);
+    zstr_send(fixture->owner, "RELEASE");                          /* the late answer */
+    char *released = zstr_recv(fixture->owner);
+    free(released);
+    http_job(fixture->port, "ok in time", false, &reply);
+    assert_reply(&reply, 200, "in time", 7);
+    http_reply_free(&reply);
+    http_get(fixture->port, "/metrics", &reply);
+    assert_non_null(strstr(reply.body, "\nzrun_http_results_dropped_total 1\n"));
+    assert_non_null(strstr(reply.body, "\nzrun_http_requests_in_flight 0\n"));
+    http_reply_free(&reply);
+}
+
 static void owner_pages_are_served_and_replaced(void **state)
 {
     fixture_t *fixture = *state;
@@ -368,6 +401,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(metrics_are_prometheus_text, setup, teardown),
         cmocka_unit_test_setup_teardown(logs_are_served_or_404, setup, teardown),
         cmocka_unit_test_setup_teardown(owner_pages_are_served_and_replaced, setup, teardown),
+        cmocka_unit_test_setup_teardown(unanswered_job_gets_504_and_its_late_answer_is_dropped,
+                                        setup_with_deadline, teardown),
         cmocka_unit_test(start_fails_cleanly_when_the_port_is_taken),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
