@@ -7,14 +7,17 @@
 #include <czmq.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 
 #define SERVE_STATS_INTERVAL_MS 1000   /* how often pool figures are refreshed for /metrics */
 #define SERVE_BODY_LIMIT_MAX (64L * 1024 * 1024)
+#define SERVE_JOB_TIMEOUT_MS 120000            /* backstop: the pool answers well before this */
 
 typedef struct {
     int port;
     int jvms;                 /* 0: the pool's default */
     long body_limit;
+    long job_timeout_ms;
     const char *bind_address;
     const char *log_dir;
     const char *log_level;
@@ -31,10 +34,11 @@ typedef struct {
 static void serve_usage(FILE *out)
 {
     fprintf(out, "usage: zrun serve [--port P] [--jvms N] [--bind ADDR] [--body-limit BYTES]\n"
-                 "                  [--log-dir D] [--log-level L]\n"
+                 "                  [--job-timeout MS] [--log-dir D] [--log-level L]\n"
                  "  Runs one standalone compile-and-run server: POST /compileandrun on port P\n"
                  "  (default 9000; 0 picks a free port), N warm JVMs, logs in D (default ./logs).\n"
-                 "  --bind defaults to 0.0.0.0, --body-limit to 1048576. Ctrl-C or SIGTERM stops it.\n");
+                 "  --bind defaults to 0.0.0.0, --body-limit to 1048576; a job not answered within\n"
+                 "  --job-timeout (default 120000, 0: never) gets 504. Ctrl-C or SIGTERM stops it.\n");
 }
 
 /* Parses a whole number in [min, max]; prints a one-line error and returns -1 otherwise. */
@@ -67,6 +71,8 @@ static int parse_option(int option, const char *value, serve_options_t *o)
         return 0;
     case 'm':
         return parse_number("--body-limit", value, 1, SERVE_BODY_LIMIT_MAX, &o->body_limit);
+    case 't':
+        return parse_number("--job-timeout", value, 0, INT_MAX, &o->job_timeout_ms);
     case 'b':
         o->bind_address = value;
         return 0;
@@ -88,9 +94,11 @@ static int parse_serve_options(int argc, char **argv, serve_options_t *o)
     static const struct option longs[] = {
         { "port", required_argument, 0, 'p' }, { "jvms", required_argument, 0, 'j' },
         { "bind", required_argument, 0, 'b' }, { "body-limit", required_argument, 0, 'm' },
+        { "job-timeout", required_argument, 0, 't' },
         { "log-dir", required_argument, 0, 'd' }, { "log-level", required_argument, 0, 'l' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
     *o = (serve_options_t) { .port = 9000, .body_limit = ZR_HTTP_BODY_LIMIT_DEFAULT,
+                             .job_timeout_ms = SERVE_JOB_TIMEOUT_MS,
                              .bind_address = "0.0.0.0", .log_dir = "logs", .log_level = "info" };
     optind = 1;
     opterr = 0;
@@ -122,6 +130,7 @@ static int start_front(serve_t *self, const serve_options_t *o)
     config.port = o->port;
     config.bind_address = o->bind_address;
     config.body_limit = (size_t) o->body_limit;
+    config.job_timeout_ms = (int) o->job_timeout_ms;
     config.node_id = 0;
     config.log_dir = o->log_dir;
     config.summary_log = zr_log_path(self->summary);
