@@ -179,6 +179,7 @@ static zr_election_t *new_election(peer_server_t *self)
         .final_wait_ms = config->election_final_wait_ms,
         .initial_backoff_ms = config->base_interval_ms,
         .max_backoff_ms = config->election_max_backoff_ms,
+        .startup_wait_ms = config->election_startup_wait_ms,
     };
     return zr_election_new(&election, zr_clock_now_ms(&self->clock));
 }

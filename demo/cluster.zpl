@@ -9,6 +9,8 @@ cluster
 #   cleanup_after_ms = 2000         # default 2 x fail_after_ms: forget a failed node
 #   election_final_wait_ms = 50     # default base / 2 (min 20): ZooKeeper's finalizeWait
 #   election_max_backoff_ms = 1000  # default 10 x base: cap of the resend back-off
+#   election_startup_wait_ms = 3000 # default 30 x base: the first election waits this long to
+                                    # hear every voter, so the highest id leads (0: off)
     queue_deadline_ms = 60000       # gateway: how long a request waits for a leader (then 503)
     body_limit = 1048576            # largest accepted Java source, bytes (413 above)
 runner

@@ -24,6 +24,7 @@ static const number_key_t cluster_keys[] = {
     INT_KEY("cleanup_after_ms", cleanup_after_ms, 20, 7200000),
     INT_KEY("election_final_wait_ms", election_final_wait_ms, 1, 60000),
     INT_KEY("election_max_backoff_ms", election_max_backoff_ms, 10, 600000),
+    INT_KEY("election_startup_wait_ms", election_startup_wait_ms, 0, 600000),
     INT_KEY("queue_deadline_ms", queue_deadline_ms, 100, 3600000),
     LONG_KEY("body_limit", body_limit, 1024, 64L << 20),
 };
@@ -61,6 +62,7 @@ void zr_config_defaults(zr_config_t *config)
     snprintf(config->log_dir, sizeof config->log_dir, "logs");
     config->log_level = ZR_LOG_INFO;
     config->base_interval_ms = 100;
+    config->election_startup_wait_ms = -1;   /* derived from the base unless set (0 turns it off) */
     config->queue_deadline_ms = 60000;
     config->body_limit = 1L << 20;
     config->runner_jvms = 2;
@@ -260,6 +262,8 @@ static int derive_timings(parse_context_t *ctx, zr_config_t *config)
         config->election_final_wait_ms = base / 2 > 20 ? base / 2 : 20;
     if (!config->election_max_backoff_ms)
         config->election_max_backoff_ms = 10 * base;
+    if (config->election_startup_wait_ms < 0)
+        config->election_startup_wait_ms = 30 * base;
     if (config->fail_after_ms < 2 * base)
         return fail(ctx, "cluster/fail_after_ms: %d is less than two heartbeat intervals (%d)",
                     config->fail_after_ms, 2 * base);

@@ -26,6 +26,7 @@ typedef struct {
     int cleanup_after_ms;          /* failed entry forgotten after (default 2 x fail) */
     int election_final_wait_ms;    /* ZooKeeper's finalizeWait (default base / 2, min 20) */
     int election_max_backoff_ms;   /* cap of the notification resend back-off (default 10 x base) */
+    int election_startup_wait_ms;  /* first election: wait this long to hear every voter (30 x base) */
     int queue_deadline_ms;         /* gateway: how long a request waits for a leader */
     long body_limit;               /* largest accepted request body, bytes */
     int runner_jvms;
