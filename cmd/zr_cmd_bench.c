@@ -79,8 +79,9 @@ static int parse_bench_options(int argc, char **argv, bench_options_t *o)
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, ":h", longs, NULL)) != -1;) {
         char *end = NULL;
-        long value = optarg ? strtol(optarg, &end, 10) : 0;
-        bool bad_number = optarg && (!*optarg || *end || value < 0 || value > 1000000);
+        bool numeric = c == 'c' || c == 'n' || c == 'w';
+        long value = numeric ? strtol(optarg, &end, 10) : 0;
+        bool bad_number = numeric && (!*optarg || *end || value < 0 || value > 1000000);
         switch (c) {
         case 'u': o->url = optarg; break;
         case 'l': o->label = optarg; break;
@@ -93,7 +94,8 @@ static int parse_bench_options(int argc, char **argv, bench_options_t *o)
         default: fprintf(stderr, "zrun bench: unknown option '%s'\n", argv[optind - 1]); return -1;
         }
         if (bad_number) {
-            fprintf(stderr, "zrun bench: %s: '%s' is not a valid count\n", argv[optind - 1], optarg);
+            fprintf(stderr, "zrun bench: --%s: '%s' is not a valid count\n",
+                    c == 'c' ? "concurrency (1..256)" : c == 'n' ? "requests" : "warmup", optarg);
             return -1;
         }
     }
