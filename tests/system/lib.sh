@@ -24,11 +24,12 @@ fail() {
     exit 1
 }
 
-# A base port with its whole block (base .. base + 100) free on 127.0.0.1.
+# A base port whose block (base .. base + 99) no socket uses, below the kernel's ephemeral
+# range (32768+), where outgoing connections would take ports at random.
 free_base_port() {
     for _ in $(seq 1 50); do
-        local base=$(( (RANDOM % 300) * 100 + 20000 ))
-        if ! ss -Hltun 2>/dev/null | awk '{print $5}' | grep -qE ":($base|$((base / 100))[0-9]{2})\$"; then
+        local base=$(( (RANDOM % 120) * 100 + 20000 ))
+        if ! ss -Htuan 2>/dev/null | awk '{print $4}' | grep -qE ":$((base / 100))[0-9]{2}\$"; then
             echo "$base"; return 0
         fi
     done
