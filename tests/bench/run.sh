@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# tests/bench/run.sh: the speed figures of zrun, each beside its baseline, measured in one run
+# on this machine: zrun serve (distinct and repeated sources) against javac+java per request,
+# and a 7-node cluster against a bare zrun serve. Prints figures; it is not a pass/fail test.
+# Usage: tests/bench/run.sh [build/zrun]     (expects a built tree: tests/run.sh builds one)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+zrun=${1:-$here/../../build/zrun}
+ZRUN=$zrun
+source "$here/../system/lib.sh" "$zrun"
+bench() { "$zrun" bench "$@"; }
+p50_of() { awk '{for (i = 1; i <= NF; i++) if ($i == "p50") print $(i + 1)}' <<<"$1"; }
+rate_of() { awk '{for (i = 1; i <= NF; i++) if ($i == "req/s") print $(i - 1)}' <<<"$1"; }
+
+echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $(java -version 2>&1 | head -n 1)"
+
+"$zrun" serve --port 0 --bind 127.0.0.1 --jvms 2 --log-dir "$WORK/serve-logs" --log-level warn >"$WORK/serve.out" 2>&1 &
+PIDS+=("$!")
+serve_listening() { grep -q 'listening on http://' "$WORK/serve.out"; }
+wait_for 60 "zrun serve to listen" serve_listening
+serve=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve.out" | head -n 1)
+
+echo "== warming zrun serve's JVMs (400 distinct classes; the JIT needs a few hundred jobs)"
+bench --url "$serve" --concurrency 2 --requests 400 --warmup 0 --label "warm-up" >/dev/null
+
+echo "== 1. zrun serve against javac + java per request (issue 3)"
+serve_c1=$(bench --url "$serve" --concurrency 1 --requests 300 --warmup 20 --label "serve, distinct sources")
+serve_c1_same=$(bench --url "$serve" --concurrency 1 --requests 300 --warmup 20 --same --label "serve, one repeated source")
+serve_c4=$(bench --url "$serve" --concurrency 4 --requests 400 --warmup 20 --label "serve, distinct sources")
+serve_c4_same=$(bench --url "$serve" --concurrency 4 --requests 400 --warmup 20 --same --label "serve, one repeated source")
+base_c1=$("$here/baseline_javac.sh" 10 1)
+base_c4=$("$here/baseline_javac.sh" 16 4)
+printf '%s\n' "$serve_c1" "$serve_c1_same" "$base_c1" "$serve_c4" "$serve_c4_same" "$base_c4"
+awk -v a="$(rate_of "$serve_c4")" -v b="$(rate_of "$base_c4")" -v c="$(rate_of "$serve_c1")" -v d="$(rate_of "$base_c1")" \
+    'BEGIN { printf "throughput, distinct sources: %.0fx the baseline at c=1, %.0fx at c=4\n", c / d, a / b }'
+
+base=$(free_base_port)
+gateway="http://127.0.0.1:$((base + 99))"
+"$zrun" cluster --nodes 7 --base-port "$base" --http-port "$((base + 99))" --log-dir "$WORK/logs" --log-level warn \
+    >"$WORK/cluster.out" 2>&1 &
+PIDS+=("$!")
+has_leader() { curl -s -m 2 "$gateway/cluster" | grep -q LEADER; }
+wait_for 60 "the cluster to elect a leader" has_leader
+echo "== warming the cluster's workers (600 distinct classes)"
+bench --url "$gateway" --concurrency 8 --requests 600 --warmup 0 --label "warm-up" >/dev/null
+
+echo "== 2. a 7-node cluster against a bare zrun serve (issue 4)"
+cluster_c8=$(bench --url "$gateway" --concurrency 8 --requests 400 --warmup 20 --label "cluster (7 nodes), distinct")
+serve_c8=$(bench --url "$serve" --concurrency 8 --requests 400 --warmup 20 --label "serve, distinct")
+cluster_same=$(bench --url "$gateway" --concurrency 1 --requests 500 --warmup 50 --same --label "cluster (7 nodes), repeated")
+serve_same=$(bench --url "$serve" --concurrency 1 --requests 500 --warmup 50 --same --label "serve, repeated")
+printf '%s\n' "$cluster_c8" "$serve_c8" "$cluster_same" "$serve_same"
+awk -v c="$(p50_of "$cluster_same")" -v s="$(p50_of "$serve_same")" \
+    'BEGIN { printf "cluster hops (gateway -> leader -> worker -> back) add %.2f ms at p50 (repeated source, c=1)\n", c - s }'
