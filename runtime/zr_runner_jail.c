@@ -1,7 +1,8 @@
 /* zr_runner_jail: what a runner JVM's process may never do, whatever the code inside it tries.
  * Network: a fresh network namespace with no interfaces. Processes: a seccomp filter that lets the
  * JVM start threads but refuses fork, vfork and non-thread clone, and system-administration calls.
- * Files: RLIMIT_FSIZE, no core dumps. The in-JVM SecurityManager gives the clear messages; these walls
+ * Files: the scratch directory is a size-capped tmpfs in a private mount namespace (it vanishes with
+ * the JVM), RLIMIT_FSIZE, no core dumps. The in-JVM SecurityManager gives the clear messages; these walls
  * hold even if it is bypassed. */
 #include "runtime/zr_runner_jail.h"
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -143,6 +145,15 @@ static int arrange_descriptors(const zr_runner_jail_t *jail)
     return 0;
 }
 
+/* A private mount namespace whose copy of workdir is a fresh, size-capped tmpfs. */
+static void private_scratch(const zr_runner_jail_t *jail)
+{
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0
+        || mount("zrun-scratch", jail->workdir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                 jail->tmpfs_options) != 0)
+        say(jail->log_fd, "zrun jail: the scratch directory is not a private tmpfs; its size is not capped\n");
+}
+
 void zr_runner_jail_exec(const zr_runner_jail_t *jail, const char *path, char *const argv[],
                          char *const envp[])
 {
@@ -155,6 +166,7 @@ void zr_runner_jail_exec(const zr_runner_jail_t *jail, const char *path, char *c
     }
     if (unshare(CLONE_NEWNET) != 0)
         say(log_fd, "zrun jail: no network namespace; network is walled off by the SecurityManager only\n");
+    private_scratch(jail);
     limit(RLIMIT_CORE, 0);
     limit(RLIMIT_FSIZE, (rlim_t) jail->file_size_limit);
     limit(RLIMIT_NOFILE, 1024);

@@ -1,5 +1,5 @@
 /* zr_runner_jail: the OS-enforced walls around one runner JVM, entered by the forked child before exec.
- * Owns the empty network namespace, the no-new-processes seccomp filter, rlimits and descriptor layout. */
+ * Owns the network and mount namespaces, the no-new-processes seccomp filter, rlimits and descriptors. */
 #ifndef ZR_RUNNER_JAIL_H
 #define ZR_RUNNER_JAIL_H
 #include <stdbool.h>
@@ -11,7 +11,8 @@ typedef struct {
     int job_out;             /* write end the JVM gets as fd 4 */
     int log_fd;              /* the JVM's stdout and stderr */
     int cgroup_fds[2];       /* cgroup.procs files to join ("0" = the writer), -1 if none */
-    const char *workdir;     /* the JVM's scratch directory */
+    const char *workdir;     /* the JVM's scratch directory; becomes a private tmpfs */
+    const char *tmpfs_options; /* e.g. "size=67108864,mode=0700" */
     long file_size_limit;    /* RLIMIT_FSIZE in bytes */
 } zr_runner_jail_t;
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #define FILE_SIZE_LIMIT (64L << 20)   /* any one file a job (or the JVM) writes */
+#define SCRATCH_TMPFS "size=67108864,nr_inodes=4096,mode=0700"   /* all of a JVM's scratch files */
 #define ARG_MAX_COUNT 32
 
 typedef struct {
@@ -137,7 +138,8 @@ zr_runner_jvm_t *zr_runner_jvm_spawn(const zr_runner_jvm_spec_t *spec, char *err
     }
     zr_runner_jail_t jail = { .job_in = to_jvm[0], .job_out = from_jvm[1], .log_fd = log_fd,
                               .cgroup_fds = { spec->cgroup_fds[0], spec->cgroup_fds[1] },
-                              .workdir = spec->workdir, .file_size_limit = FILE_SIZE_LIMIT };
+                              .workdir = spec->workdir, .tmpfs_options = SCRATCH_TMPFS,
+                              .file_size_limit = FILE_SIZE_LIMIT };
     pid_t pid = fork();
     if (pid == 0)
         child(&jail, spec->java, argv, envp);

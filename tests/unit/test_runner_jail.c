@@ -29,7 +29,7 @@ static run_t run_jailed(const char *script)
     close(to[1]);
     zr_runner_jail_t jail = { .job_in = to[0], .job_out = from[1], .log_fd = from[1],
                               .cgroup_fds = { -1, -1 }, .workdir = workdir,
-                              .file_size_limit = 1 << 20 };
+                              .tmpfs_options = "size=1048576,mode=0700", .file_size_limit = 1 << 20 };
     char *argv[] = { "sh", "-c", (char *) script, NULL };
     char *envp[] = { "PATH=/usr/bin:/bin", NULL };
     pid_t pid = fork();
@@ -94,12 +94,28 @@ static void descriptors_and_directory_are_laid_out(void **state)
     assert_null(strstr(run.output, "/proc/self/fd/6"));
 }
 
+static void scratch_is_a_private_capped_tmpfs(void **state)
+{
+    run_t run = run_jailed("while read -r dev dir type options rest; do case \"$dir\" in /tmp/zrun-jail-test-*)"
+                           " echo \"$type $options\";; esac; done < /proc/self/mounts;"
+                           " echo data > file && echo wrote");
+    assert_says(&run, "tmpfs rw,nosuid,nodev,noexec,relatime,size=1024k");
+    assert_says(&run, "wrote\n");
+    /* the tmpfs lived in the jail's own mount namespace: outside, the directory stays empty */
+    FILE *mounts = fopen("/proc/self/mounts", "r");
+    char line[1024];
+    while (fgets(line, sizeof line, mounts))
+        assert_null(strstr(line, "/tmp/zrun-jail-test-"));
+    fclose(mounts);
+}
+
 static void exec_failure_exits_127(void **state)
 {
     int sink[2];
     assert_int_equal(pipe2(sink, O_CLOEXEC), 0);
     zr_runner_jail_t jail = { .job_in = sink[0], .job_out = sink[1], .log_fd = sink[1],
-                              .cgroup_fds = { -1, -1 }, .workdir = "/", .file_size_limit = 1 << 20 };
+                              .cgroup_fds = { -1, -1 }, .workdir = "/nonexistent",
+                              .tmpfs_options = "size=4096", .file_size_limit = 1 << 20 };
     char *argv[] = { "nothing", NULL }, *envp[] = { NULL };
     pid_t pid = fork();
     if (pid == 0)
@@ -123,6 +139,7 @@ int main(void)
         cmocka_unit_test(network_namespace_is_empty),
         cmocka_unit_test(seccomp_rlimits_and_no_new_privileges_are_set),
         cmocka_unit_test(descriptors_and_directory_are_laid_out),
+        cmocka_unit_test(scratch_is_a_private_capped_tmpfs),
         cmocka_unit_test(exec_failure_exits_127),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
