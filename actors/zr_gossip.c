@@ -26,7 +26,13 @@ struct zr_gossip {
     zr_gossip_stats_t stats;
 };
 
-/* ---- queues of fixed-size copies ------------------------------------------------------- */
+/* ---- queues of copies ------------------------------------------------------------------ */
+
+/* A queued copy: only the used part of a message is stored (rows past count are not). */
+typedef struct {
+    size_t size;
+    unsigned char bytes[];
+} item_t;
 
 static void item_free(void **item_p)
 {
@@ -42,25 +48,34 @@ static zlistx_t *queue_new(void)
     return queue;
 }
 
-/* A copy that cannot be allocated is dropped, like a lost datagram. */
-static void queue_push(zlistx_t *queue, const void *item, size_t size)
+/* Copies the first `size` bytes; a copy that cannot be allocated is dropped, like a lost
+ * datagram. */
+static void queue_push(zlistx_t *queue, const void *data, size_t size)
 {
-    void *copy = malloc(size);
-    if (!copy)
+    item_t *item = malloc(sizeof *item + size);
+    if (!item)
         return;
-    memcpy(copy, item, size);
-    if (!zlistx_add_end(queue, copy))
-        free(copy);
+    item->size = size;
+    memcpy(item->bytes, data, size);
+    if (!zlistx_add_end(queue, item))
+        free(item);
 }
 
-static bool queue_pop(zlistx_t *queue, void *out, size_t size)
+static bool queue_pop(zlistx_t *queue, void *out)
 {
-    void *item = zlistx_detach(queue, NULL);
+    item_t *item = zlistx_detach(queue, NULL);
     if (!item)
         return false;
-    memcpy(out, item, size);
+    memcpy(out, item->bytes, item->size);
     free(item);
     return true;
+}
+
+/* Bytes of a struct up to its message's last used row; `rows_at` is the offset of
+ * msg.entries in that struct. */
+static size_t used_size(size_t rows_at, const zr_gossip_msg_t *msg)
+{
+    return rows_at + msg->count * sizeof msg->entries[0];
 }
 
 /* ---- configuration ---------------------------------------------------------------------- */
@@ -191,12 +206,17 @@ static int64_t entry_deadline(const zr_gossip_t *self, const entry_t *entry)
     return entry->state == ZR_GOSSIP_FAILED ? cleanup_deadline(self, entry) : INT64_MAX;
 }
 
+static void queue_fact(zr_gossip_t *self, const zr_gossip_fact_t *fact)
+{
+    queue_push(self->facts, fact, used_size(offsetof(zr_gossip_fact_t, msg.entries), &fact->msg));
+}
+
 static void push_fact(zr_gossip_t *self, zr_gossip_fact_kind_t kind, int64_t server_id,
                       int64_t now_ms)
 {
     zr_gossip_fact_t fact = { .kind = kind, .self_id = self->self_id, .at_ms = now_ms,
                               .server_id = server_id };
-    queue_push(self->facts, &fact, sizeof fact);
+    queue_fact(self, &fact);
 }
 
 static void declare_failed(zr_gossip_t *self, entry_t *entry, int64_t now_ms)
@@ -275,7 +295,8 @@ static void start_message(const zr_gossip_t *self, zr_gossip_output_t *out, int6
 
 static void emit(zr_gossip_t *self, const zr_gossip_output_t *out)
 {
-    queue_push(self->outputs, out, sizeof *out);
+    size_t size = used_size(offsetof(zr_gossip_output_t, msg.entries), &out->msg);
+    queue_push(self->outputs, out, size);
     self->stats.sent++;
 }
 
@@ -371,7 +392,7 @@ static void merge_row(zr_gossip_t *self, const zr_gossip_msg_entry_t *row, int64
         zr_gossip_fact_t fact = { .kind = ZR_GOSSIP_FACT_UPDATED, .self_id = self->self_id,
                                   .at_ms = now_ms, .server_id = entry->id,
                                   .seq = entry->seq, .source_id = source };
-        queue_push(self->facts, &fact, sizeof fact);
+        queue_fact(self, &fact);
     }
 }
 
@@ -395,7 +416,9 @@ static void record_receipt(zr_gossip_t *self, const zr_gossip_msg_t *msg,
     zr_gossip_fact_t fact = { .kind = ZR_GOSSIP_FACT_RECEIVED, .self_id = self->self_id,
                               .at_ms = now_ms, .source_id = msg->sender_id,
                               .verdict = verdict, .msg = *msg };
-    queue_push(self->facts, &fact, sizeof fact);
+    if (fact.msg.count > ZR_GOSSIP_MSG_MAX_ENTRIES)   /* not from the decoder: don't overrun */
+        fact.msg.count = ZR_GOSSIP_MSG_MAX_ENTRIES;
+    queue_fact(self, &fact);
 }
 
 zr_gossip_verdict_t zr_gossip_receive(zr_gossip_t *self, const zr_gossip_msg_t *msg,
@@ -418,17 +441,17 @@ zr_gossip_verdict_t zr_gossip_receive(zr_gossip_t *self, const zr_gossip_msg_t *
 
 bool zr_gossip_next_output(zr_gossip_t *self, zr_gossip_output_t *out)
 {
-    return queue_pop(self->outputs, out, sizeof *out);
+    return queue_pop(self->outputs, out);
 }
 
 bool zr_gossip_next_fact(zr_gossip_t *self, zr_gossip_fact_t *out)
 {
-    return queue_pop(self->facts, out, sizeof *out);
+    return queue_pop(self->facts, out);
 }
 
 bool zr_gossip_next_failure(zr_gossip_t *self, int64_t *id)
 {
-    return queue_pop(self->failures, id, sizeof *id);
+    return queue_pop(self->failures, id);
 }
 
 bool zr_gossip_is_failed(const zr_gossip_t *self, int64_t id)

@@ -234,6 +234,23 @@ static void only_higher_sequences_are_merged(void **state)
     zr_gossip_destroy(&g);
 }
 
+/* A count beyond the array (the decoder never yields one) reads no further than the array. */
+static void oversized_counts_are_clamped(void **state)
+{
+    zr_gossip_t *g = new_node(1, 0);
+    static zr_gossip_msg_t msg;
+    msg.sender_id = 2, msg.sender_seq = 1, msg.count = 1000;
+    msg.entries[ZR_GOSSIP_MSG_MAX_ENTRIES - 1] = (zr_gossip_msg_entry_t) { 3, 4, 0 };
+    zr_gossip_receive(g, &msg, 0);
+    zr_gossip_fact_t fact;
+    assert_int_equal(drain_facts(g, ZR_GOSSIP_FACT_RECEIVED, &fact), 1);
+    assert_int_equal(fact.msg.count, ZR_GOSSIP_MSG_MAX_ENTRIES);
+    char line[ZR_GOSSIP_TEXT_MAX];
+    assert_true(zr_gossip_fact_text(&fact, line, sizeof line) < sizeof line);
+    assert_int_equal(known_seq(g, 3, NULL), 4);
+    zr_gossip_destroy(&g);
+}
+
 /* A flagged row is information only: nobody is declared failed because a peer says so. */
 static void failure_is_decided_locally(void **state)
 {
@@ -264,6 +281,7 @@ static void silence_fails_a_server_once(void **state)
             heartbeat(g, 4, (uint64_t) now + 1, now);
         assert_true(zr_gossip_next_deadline(g) >= now);
         zr_gossip_tick(g, now);
+        assert_true(zr_gossip_next_deadline(g) > now);   /* nothing left due */
         drain_outputs(g);
         assert_int_equal(zr_gossip_is_failed(g, 4), now >= 500 + FAIL);
         int64_t id;
@@ -455,7 +473,7 @@ static void own_pause_restarts_the_timers(void **state)
  * the header, together carrying every row exactly once, and all decode back unchanged. */
 static void check_split(size_t members, size_t max_entries, size_t expected_parts)
 {
-    int64_t ids[128];
+    int64_t ids[128] = { 0 };
     for (size_t i = 0; i < members; i++)
         ids[i] = (int64_t) i * 3;   /* spread ids */
     zr_gossip_config_t config = config_for(0, ids, members);
@@ -520,6 +538,7 @@ int main(void)
         cmocka_unit_test(targets_are_seeded_and_cover_every_peer),
         cmocka_unit_test(log_lines_are_exact),
         cmocka_unit_test(only_higher_sequences_are_merged),
+        cmocka_unit_test(oversized_counts_are_clamped),
         cmocka_unit_test(failure_is_decided_locally),
         cmocka_unit_test(silence_fails_a_server_once),
         cmocka_unit_test(deadline_is_exact),

@@ -223,6 +223,8 @@ static void tick_due(sim_t *sim)
             start(sim, id);
         if (node->alive && node->wake <= sim->now) {
             zr_gossip_tick(node->core, sim->now + node->offset);
+            if (zr_gossip_next_deadline(node->core) <= sim->now + node->offset)
+                fail_msg("%d: tick left a deadline that is already due", id);
             after_call(sim, id);
         }
     }
