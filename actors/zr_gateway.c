@@ -2,6 +2,7 @@
  * Learns the leader from the peer server (observer) and re-sends what is unanswered on a change. */
 #include "actors/zr_gateway.h"
 #include "actors/zr_cluster_view.h"
+#include "actors/zr_heartbeat.h"
 #include "actors/zr_peer_server.h"
 #include "actors/zr_pending.h"
 #include "actors/zr_proto_frame.h"
@@ -14,7 +15,8 @@ typedef struct {
     zr_gateway_args_t args;
     zr_clock_t clock;
     zactor_t *front;
-    zsock_t *leader, *states;
+    zsock_t *leader, *states, *failures;
+    bool alive[ZR_CONFIG_MAX_NODES];   /* by index in the cluster file; false once failed */
     char leader_endpoint[64];
     zr_pending_t *pending;
     zr_log_t *log;
@@ -87,6 +89,9 @@ static void from_peer_server(gateway_t *self)
     }
     zstr_free(&text);
     const zr_node_config_t *node = zr_config_node(self->args.config, (int) leader_id);
+    for (size_t i = 0; node && i < self->args.config->node_count; i++)
+        if (&self->args.config->nodes[i] == node && !self->alive[i])
+            node = NULL;   /* a leader we know failed is no leader */
     int64_t now = zr_clock_now_ms(&self->clock);
     if (!node || !zr_pending_leader_changed(self->pending, leader_id, epoch, now))
         return;
@@ -118,7 +123,7 @@ static void publish_cluster(gateway_t *self)
     uint64_t epoch = 0;
     bool known = zr_pending_leader(self->pending, &leader_id, &epoch);
     char *plain = NULL, *json = NULL;
-    zr_cluster_view_render(self->args.config, NULL, known ? leader_id : -1, epoch, &plain, &json);
+    zr_cluster_view_render(self->args.config, self->alive, known ? leader_id : -1, epoch, &plain, &json);
     if (known)
         zr_http_front_set_page(self->front, "/cluster", 200, plain, json);
     else
@@ -127,8 +132,26 @@ static void publish_cluster(gateway_t *self)
     free(json);
 }
 
+/* A node failed (gossip): it leaves /cluster; if it led, requests wait for the next leader. */
+static void node_failed(gateway_t *self, int64_t id)
+{
+    const zr_config_t *config = self->args.config;
+    for (size_t i = 0; i < config->node_count; i++)
+        if (config->nodes[i].id == id)
+            self->alive[i] = false;
+    int64_t leader_id = -1;
+    uint64_t epoch = 0;
+    if (zr_pending_leader(self->pending, &leader_id, &epoch) && leader_id == id) {
+        zr_pending_leader_lost(self->pending, zr_clock_now_ms(&self->clock));
+        zr_info(self->log, "leader %lld failed: requests wait for the next leader", (long long) id);
+    }
+    publish_cluster(self);
+}
+
 static int gateway_start(gateway_t *self, char *err, size_t size)
 {
+    for (size_t i = 0; i < ZR_CONFIG_MAX_NODES; i++)
+        self->alive[i] = true;
     const zr_config_t *config = self->args.config;
     const zr_node_config_t *me = zr_config_node(config, self->args.node_id);
     self->clock = zr_clock_monotonic();
@@ -141,6 +164,7 @@ static int gateway_start(gateway_t *self, char *err, size_t size)
     zsock_set_sndhwm(self->leader, 0);
     zsock_set_rcvhwm(self->leader, 0);
     self->states = zr_peer_server_subscribe(self->args.node_id);
+    self->failures = zr_heartbeat_subscribe_failures(self->args.node_id);
     zr_http_front_config_t front;
     zr_http_front_config_defaults(&front);
     front.port = me->http_port;
@@ -168,6 +192,7 @@ static void gateway_stop(gateway_t *self)
 {
     zr_actor_stop(&self->front);
     zsock_destroy(&self->states);
+    zsock_destroy(&self->failures);
     zsock_destroy(&self->leader);
     zr_pending_destroy(&self->pending);
     zr_log_close(&self->log);
@@ -212,7 +237,7 @@ void zr_gateway_actor(zsock_t *pipe, void *args)
         zr_actor_failed(pipe, err);
         return;
     }
-    zpoller_t *poller = zpoller_new(pipe, self.front, self.leader, self.states, NULL);
+    zpoller_t *poller = zpoller_new(pipe, self.front, self.leader, self.states, self.failures, NULL);
     zr_actor_ready(pipe);
     for (bool running = true; running;) {
         void *which = zpoller_wait(poller, poll_timeout(&self));
@@ -223,6 +248,10 @@ void zr_gateway_actor(zsock_t *pipe, void *args)
         else if (which == self.states) {
             from_peer_server(&self);
             publish_cluster(&self);
+        } else if (which == self.failures) {
+            int64_t failed = zr_heartbeat_failed_id(self.failures);
+            if (failed >= 0)
+                node_failed(&self, failed);
         } else if (which == pipe)
             running = handle_pipe(&self, pipe);
         else if (zpoller_terminated(poller))

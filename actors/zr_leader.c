@@ -42,12 +42,20 @@ static worker_link_t *worker_by_id(leader_t *self, int64_t id)
     return NULL;
 }
 
+static bool known_failed(const leader_t *self, int64_t id)
+{
+    for (size_t i = 0; i < self->role.failed_count; i++)
+        if (self->role.failed_ids[i] == id)
+            return true;
+    return false;
+}
+
 static void connect_workers(leader_t *self)
 {
     const zr_config_t *config = self->role.config;
     for (size_t i = 0; i < config->node_count; i++) {
         const zr_node_config_t *node = &config->nodes[i];
-        if (node->role != ZR_ROLE_PEER || node->id == self->role.node_id)
+        if (node->role != ZR_ROLE_PEER || node->id == self->role.node_id || known_failed(self, node->id))
             continue;
         zsock_t *dealer = zsock_new(ZMQ_DEALER);
         zsock_set_linger(dealer, 0);

@@ -2,6 +2,7 @@
  * core, posts its outputs to the UDP sender, and turns its decisions into role actors. */
 #include "actors/zr_peer_server.h"
 #include "actors/zr_election.h"
+#include "actors/zr_heartbeat.h"
 #include "actors/zr_roles.h"
 #include "actors/zr_udp_actors.h"
 #include "runtime/zr_actor.h"
@@ -12,12 +13,14 @@ typedef struct {
     zr_peer_server_args_t args;
     zr_clock_t clock;
     zr_election_t *election;
-    zsock_t *notifications, *udp_out, *state_pub;
+    zsock_t *notifications, *udp_out, *state_pub, *failures;
     zactor_t *role;                 /* leader or follower actor, while one runs */
     zr_role_args_t role_args;
     zr_log_t *log, *summary;
     int64_t voters[ZR_CONFIG_MAX_NODES];
     char published[96];             /* the last "<STATE> <leader> <epoch>" published */
+    int64_t failed_ids[ZR_CONFIG_MAX_NODES];   /* peers the heartbeat actor declared failed */
+    size_t failed_count;
     uint64_t malformed;
 } peer_server_t;
 
@@ -42,7 +45,9 @@ static void start_role(peer_server_t *self, zr_peer_state_t state)
     if (!self->args.pool || !zr_election_leader(self->election, &leader))
         return;   /* the gateway has no role actor: it only learns the leader */
     self->role_args = (zr_role_args_t) { self->args.config, self->args.node_id, self->args.pool,
-                                         leader.leader_id, leader.epoch };
+                                         leader.leader_id, leader.epoch, { 0 }, 0 };
+    memcpy(self->role_args.failed_ids, self->failed_ids, sizeof self->failed_ids);
+    self->role_args.failed_count = self->failed_count;
     char err[256] = "";
     self->role = zr_actor_start(state == ZR_PEER_LEADING ? zr_leader_actor : zr_follower_actor,
                                 &self->role_args, err, sizeof err);
@@ -112,6 +117,8 @@ static void peer_failed(peer_server_t *self, int64_t peer_id)
 {
     zr_vote_t leader;
     bool was_leader = zr_election_leader(self->election, &leader) && leader.leader_id == peer_id;
+    if (self->failed_count < ZR_CONFIG_MAX_NODES)
+        self->failed_ids[self->failed_count++] = peer_id;
     zr_election_remove_voter(self->election, peer_id);
     if (was_leader)
         zr_election_restart(self->election, zr_clock_now_ms(&self->clock));
@@ -195,6 +202,7 @@ static int peer_server_start(peer_server_t *self, char *err, size_t size)
     self->log = zr_log_open(config->log_dir, self->args.node_id, "peer-server");
     self->summary = zr_log_open(config->log_dir, self->args.node_id, "summary");
     self->notifications = zr_udp_receiver_subscribe(self->args.node_id, ZR_MSG_ELECTION);
+    self->failures = zr_heartbeat_subscribe_failures(self->args.node_id);
     self->udp_out = zr_udp_sender_connect(self->args.node_id);
     self->state_pub = zsock_new(ZMQ_PUB);
     zsock_set_linger(self->state_pub, 0);
@@ -213,6 +221,7 @@ static void peer_server_stop(peer_server_t *self)
     zsock_destroy(&self->state_pub);
     zsock_destroy(&self->udp_out);
     zsock_destroy(&self->notifications);
+    zsock_destroy(&self->failures);
     zr_log_close(&self->summary);
     zr_log_close(&self->log);
 }
@@ -235,7 +244,7 @@ void zr_peer_server_actor(zsock_t *pipe, void *args)
         zr_actor_failed(pipe, err);
         return;
     }
-    zpoller_t *poller = zpoller_new(pipe, self.notifications, NULL);
+    zpoller_t *poller = zpoller_new(pipe, self.notifications, self.failures, NULL);
     zr_actor_ready(pipe);
     zr_info(self.log, "election started");
     flush_outputs(&self);
@@ -243,6 +252,11 @@ void zr_peer_server_actor(zsock_t *pipe, void *args)
         void *which = zpoller_wait(poller, poll_timeout(&self));
         if (which == self.notifications)
             from_network(&self);
+        else if (which == self.failures) {
+            int64_t failed = zr_heartbeat_failed_id(self.failures);
+            if (failed >= 0)
+                peer_failed(&self, failed);
+        }
         else if (which == pipe)
             running = handle_pipe(&self, pipe);
         else if (zpoller_terminated(poller))

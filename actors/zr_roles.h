@@ -12,6 +12,8 @@ typedef struct {
     zactor_t *pool;        /* the node's runner pool; only the running role actor uses it */
     int64_t leader_id;     /* the leader this role serves (itself when leading) */
     uint64_t epoch;        /* that leader's epoch: messages from lower epochs are ignored */
+    int64_t failed_ids[ZR_CONFIG_MAX_NODES];   /* peers known to have failed: never workers */
+    size_t failed_count;
 } zr_role_args_t;
 
 /* Follower: takes WORK_REQUESTs from its leader through the node's TCP server, runs them on

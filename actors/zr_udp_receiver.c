@@ -1,6 +1,7 @@
 /* zr_udp_receiver: the actor that owns a node's DISH. Every datagram is decoded, checked to
  * come from a known, live peer, counted, and republished by type; anything else is dropped. */
 #include "actors/zr_udp_actors.h"
+#include "actors/zr_heartbeat.h"
 #include "proto/zr_proto.h"
 #include "runtime/zr_actor.h"
 #include "runtime/zr_log.h"
@@ -13,6 +14,8 @@ typedef struct {
     zr_log_t *log;
     bool dropped_peer[ZR_CONFIG_MAX_NODES];   /* by index in config->nodes */
     zr_decode_stats_t decode;
+    zr_proto_msg_t *scratch;                  /* decoded message, kept off the stack */
+    zsock_t *failures;                        /* the heartbeat actor's "FAILED <id>" */
     uint64_t from_unknown, from_dropped, wrong_transport, delivered;
 } receiver_t;
 
@@ -27,23 +30,23 @@ static int node_index(const zr_config_t *config, int64_t id)
 /* The sender id every UDP message carries, after a full decode. */
 static int validate(receiver_t *self, const uint8_t *data, size_t size, int *type)
 {
-    static zr_proto_msg_t msg;   /* one actor thread per receiver; large union kept off the stack */
-    zr_decode_status_t status = zr_proto_decode(data, size, &msg);
+    zr_proto_msg_t *msg = self->scratch;
+    zr_decode_status_t status = zr_proto_decode(data, size, msg);
     zr_decode_stats_add(&self->decode, status);
     if (status != ZR_DECODE_OK) {
         zr_debug(self->log, "dropped %zu-byte datagram: %s", size, zr_decode_status_name(status));
         return -1;
     }
-    *type = msg.type;
-    if (msg.type != ZR_MSG_ELECTION && msg.type != ZR_MSG_GOSSIP) {
+    *type = msg->type;
+    if (msg->type != ZR_MSG_ELECTION && msg->type != ZR_MSG_GOSSIP) {
         self->wrong_transport++;
         return -1;
     }
-    int64_t sender = msg.type == ZR_MSG_ELECTION ? msg.election.sender_id : msg.gossip.sender_id;
+    int64_t sender = msg->type == ZR_MSG_ELECTION ? msg->election.sender_id : msg->gossip.sender_id;
     int index = sender == self->node_id ? -1 : node_index(self->config, sender);
     if (index < 0) {
         self->from_unknown++;
-        zr_debug(self->log, "dropped %s from unknown sender %lld", zr_msg_type_name(msg.type),
+        zr_debug(self->log, "dropped %s from unknown sender %lld", zr_msg_type_name(msg->type),
                  (long long) sender);
         return -1;
     }
@@ -88,6 +91,16 @@ static void answer_stats(receiver_t *self, zsock_t *pipe)
                (unsigned long long) self->wrong_transport, (unsigned long long) bus.recv_oversize);
 }
 
+/* Crash-stop: every later message from a failed peer is dropped (and counted). */
+static void drop_peer(receiver_t *self, int64_t id)
+{
+    int index = node_index(self->config, id);
+    if (index >= 0 && !self->dropped_peer[index]) {
+        self->dropped_peer[index] = true;
+        zr_info(self->log, "dropping every later message from node %lld", (long long) id);
+    }
+}
+
 /* Returns false when the actor must end. */
 static bool handle_pipe(receiver_t *self, zsock_t *pipe)
 {
@@ -95,12 +108,9 @@ static bool handle_pipe(receiver_t *self, zsock_t *pipe)
     if (zstr_recvx(pipe, &command, &argument, NULL) < 1)
         return false;
     bool go_on = !zr_actor_is_term(command);
-    if (streq(command, "DROP") && argument) {
-        int index = node_index(self->config, atoll(argument));
-        if (index >= 0)
-            self->dropped_peer[index] = true;
-        zr_info(self->log, "dropping every later message from node %s", argument);
-    } else if (streq(command, "STATS"))
+    if (streq(command, "DROP") && argument)
+        drop_peer(self, atoll(argument));
+    else if (streq(command, "STATS"))
         answer_stats(self, pipe);
     zstr_free(&command);
     zstr_free(&argument);
@@ -126,12 +136,16 @@ static int receiver_start(receiver_t *self, const zr_udp_actor_args_t *args, cha
         snprintf(err, size, "cannot bind inproc://zrun-%d-udp-in", args->node_id);
         return -1;
     }
+    self->scratch = calloc(1, sizeof *self->scratch);
+    self->failures = zr_heartbeat_subscribe_failures(args->node_id);
     zr_info(self->log, "listening on udp://%s:%d", me->ipv4, me->udp_port);
     return 0;
 }
 
 static void receiver_stop(receiver_t *self)
 {
+    zsock_destroy(&self->failures);
+    free(self->scratch);
     zsock_destroy(&self->publisher);
     zr_udp_bus_destroy(&self->bus);
     zr_log_close(&self->log);
@@ -146,7 +160,7 @@ void zr_udp_receiver_actor(zsock_t *pipe, void *args)
         zr_actor_failed(pipe, err);
         return;
     }
-    zpoller_t *poller = zpoller_new(pipe, zr_udp_bus_socket(self.bus), NULL);
+    zpoller_t *poller = zpoller_new(pipe, zr_udp_bus_socket(self.bus), self.failures, NULL);
     zr_actor_ready(pipe);
     for (;;) {
         void *which = zpoller_wait(poller, -1);
@@ -154,6 +168,11 @@ void zr_udp_receiver_actor(zsock_t *pipe, void *args)
             break;
         if (which == zr_udp_bus_socket(self.bus))
             drain_datagrams(&self);
+        if (which == self.failures) {
+            int64_t failed = zr_heartbeat_failed_id(self.failures);
+            if (failed >= 0)
+                drop_peer(&self, failed);
+        }
         if (!which && zpoller_terminated(poller))
             break;
     }

@@ -3,6 +3,7 @@
 #include "cmd/zr_process.h"
 #include "cmd/zr_commands.h"
 #include "actors/zr_gateway.h"
+#include "actors/zr_heartbeat.h"
 #include "actors/zr_peer_server.h"
 #include "actors/zr_tcp_server.h"
 #include "actors/zr_udp_actors.h"
@@ -30,7 +31,8 @@ typedef struct {
     zr_peer_server_args_t peer_args;
     zr_gateway_args_t gateway_args;
     zr_runner_config_t runner;
-    zactor_t *receiver, *sender, *pool, *tcp, *peer, *gateway, *front;
+    zr_heartbeat_args_t heartbeat_args;
+    zactor_t *receiver, *sender, *heartbeat, *pool, *tcp, *peer, *gateway, *front;
     char summary_path[600], verbose_path[600];
 } process_t;
 
@@ -162,6 +164,9 @@ static int start_actors(process_t *self, bool gateway)
     if (!(self->receiver = start_actor("UDP receiver", zr_udp_receiver_actor, &self->udp_args))
         || !(self->sender = start_actor("UDP sender", zr_udp_sender_actor, &self->udp_args)))
         return -1;
+    self->heartbeat_args = (zr_heartbeat_args_t) { self->config, self->id };
+    if (!(self->heartbeat = start_actor("heartbeat", zr_heartbeat_actor, &self->heartbeat_args)))
+        return -1;
     if (!gateway && !(self->tcp = start_actor("TCP server", zr_tcp_server_actor, &self->tcp_args)))
         return -1;
     self->peer_args = (zr_peer_server_args_t) { self->config, self->id, NULL };
@@ -186,6 +191,7 @@ static void stop_actors(process_t *self)
     zr_actor_stop(&self->peer);
     zr_actor_stop(&self->tcp);
     zr_actor_stop(&self->pool);
+    zr_actor_stop(&self->heartbeat);
     zr_actor_stop(&self->sender);
     zr_actor_stop(&self->receiver);
 }
@@ -209,7 +215,7 @@ static void refresh_metrics(process_t *self)
     FILE *out = open_memstream(&text, &size);
     /* Not the pool: its pipe belongs to the role actor running at the moment (a zmq socket
      * must never be used by two threads); the peer server adds the role actor's figures. */
-    zactor_t *actors[] = { self->receiver, self->sender, self->tcp, self->peer };
+    zactor_t *actors[] = { self->receiver, self->sender, self->heartbeat, self->tcp, self->peer };
     for (size_t i = 0; i < sizeof actors / sizeof actors[0]; i++)
         collect_stats(actors[i], out);
     fclose(out);
