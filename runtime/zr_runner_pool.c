@@ -27,7 +27,11 @@
 void zr_runner_config_defaults(zr_runner_config_t *config)
 {
     *config = (zr_runner_config_t) {
-        .jvms = 2,              /* one per core on the 2-core machines: see README "runner pool" */
+        /* One warm JVM per core of the 2-core target machines. Measured (tests/bench/runner_bench.sh,
+         * 300 distinct jobs queued after warm-up, shared machine): 1 JVM 36-93 jobs/s, 2 JVMs
+         * 98-106 jobs/s, 3 JVMs 85-122 jobs/s; a third JVM adds ~120 MB RSS and another warm-up
+         * per recycle without a steady gain, since a job is CPU-bound (javac). */
+        .jvms = 2,
         .wall_ms = 10000,
         .heap_mb = 256,
         .output_limit = 1 << 20,

@@ -132,22 +132,25 @@ int main(int argc, char **argv)
 {
     int warm = argc > 1 ? atoi(argv[1]) : 300;
     int measured = argc > 2 ? atoi(argv[2]) : 200;
-    zactor_t *pool = pool_new(1);
-    if (!pool)
-        return 1;
-    printf("== one JVM, jobs one at a time\n");
-    printf("RSS per JVM after start-up: %ld MB\n", rss_per_jvm(pool, 1) / 1024);
-    sequential(pool, "first uncached jobs (cold JIT)", 20, false, true);
-    sequential(pool, "warm-up", warm, false, false);
-    sequential(pool, "uncached hello-world, warmed", measured, false, true);
-    sequential(pool, "cached (same source) hello-world", measured, true, true);
-    long before = rss_per_jvm(pool, 1);
-    printf("RSS per JVM after %d jobs: %ld MB\n", warm + measured * 2 + 20, before / 1024);
-    hostile_round(pool);
-    sequential(pool, "after hostile jobs (may be fresh)", 50, false, true);
-    printf("RSS per JVM after the hostile round: %ld MB (before %ld MB)\n", rss_per_jvm(pool, 1) / 1024,
-           before / 1024);
-    zactor_destroy(&pool);
+    bool only_throughput = argc > 3 && streq(argv[3], "throughput");
+    zactor_t *pool = only_throughput ? NULL : pool_new(1);
+    if (!only_throughput) {
+        if (!pool)
+            return 1;
+        printf("== one JVM, jobs one at a time\n");
+        printf("RSS per JVM after start-up: %ld MB\n", rss_per_jvm(pool, 1) / 1024);
+        sequential(pool, "first uncached jobs (cold JIT)", 20, false, true);
+        sequential(pool, "warm-up", warm, false, false);
+        sequential(pool, "uncached hello-world, warmed", measured, false, true);
+        sequential(pool, "cached (same source) hello-world", measured, true, true);
+        long before = rss_per_jvm(pool, 1);
+        printf("RSS per JVM after %d jobs: %ld MB\n", warm + measured * 2 + 20, before / 1024);
+        hostile_round(pool);
+        sequential(pool, "after hostile jobs (may be fresh)", 50, false, true);
+        printf("RSS per JVM after the hostile round: %ld MB (before %ld MB)\n", rss_per_jvm(pool, 1) / 1024,
+               before / 1024);
+        zactor_destroy(&pool);
+    }
     printf("== throughput, %d distinct jobs queued at once, after %d warm-up jobs per JVM\n", measured, warm);
     for (int jvms = 1; jvms <= 3; jvms++) {
         pool = pool_new(jvms);

@@ -213,6 +213,21 @@ static void output_of_job_threads_is_captured(void **state)
     zr_job_result_destroy(&result);
 }
 
+static void pool_without_a_usable_java_does_not_start(void **state)
+{
+    zr_runner_config_t config;
+    test_runner_config(&config, 1, 1000);
+    config.java = "/nonexistent/bin/java";
+    assert_null(zr_runner_pool_new(&config));
+    config.java = "java";
+    config.classes_dir = "/nonexistent";
+    assert_null(zr_runner_pool_new(&config));
+    /* a launcher that starts but never becomes a runner: three failed starts, then it gives up */
+    config.classes_dir = NULL;
+    config.java = "/bin/false";
+    assert_null(zr_runner_pool_new(&config));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +242,7 @@ int main(void)
         cmocka_unit_test(every_class_of_the_source_is_loaded),
         cmocka_unit_test(cached_source_still_runs_fresh),
         cmocka_unit_test(output_of_job_threads_is_captured),
+        cmocka_unit_test(pool_without_a_usable_java_does_not_start),
     };
     return cmocka_run_group_tests(tests, start_pool, stop_pool);
 }
