@@ -8,6 +8,7 @@
 #include "runtime/zr_runner_cgroup.h"
 #include "runtime/zr_runner_jvm.h"
 #include "runtime/zr_runner_sched.h"
+#include "runtime/zr_runner_setup.h"
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -20,30 +21,9 @@
 #define RETRY_MS 500            /* first respawn delay after a failed start */
 #define RETRY_MAX_MS 30000
 #define GIVE_UP_FAILURES 3      /* failed starts in a row, on every slot, before jobs are failed */
-#define JVM_BASE_TASKS 40       /* threads of an idle runner JVM, with room to spare (measured: ~20) */
+#define JVM_BASE_TASKS 40       /* threads of a runner JVM itself, with room to spare (measured: 14) */
 #define JVM_NATIVE_MB 384       /* non-heap memory a runner JVM may use (javac, metaspace, code) */
 #define OOM_EXIT_CODE 3         /* -XX:+ExitOnOutOfMemoryError */
-
-void zr_runner_config_defaults(zr_runner_config_t *config)
-{
-    *config = (zr_runner_config_t) {
-        /* One warm JVM per core of the 2-core target machines. Measured (tests/bench/runner_bench.sh,
-         * 300 distinct jobs queued after warm-up, shared machine): 1 JVM 36-93 jobs/s, 2 JVMs
-         * 98-106 jobs/s, 3 JVMs 85-122 jobs/s; a third JVM adds ~120 MB RSS and another warm-up
-         * per recycle without a steady gain, since a job is CPU-bound (javac). */
-        .jvms = 2,
-        .wall_ms = 10000,
-        .heap_mb = 256,
-        .output_limit = 1 << 20,
-        .max_threads = 32,
-        .jobs_per_jvm = 1000,
-        .java = "java",
-        .classes_dir = ZRUN_JAVA_CLASSES,
-        .scratch_dir = "/tmp/zrun-scratch",
-        .log_dir = NULL,
-        .node_id = 0,
-    };
-}
 
 typedef struct {
     zr_runner_jvm_t *jvm;       /* NULL while the slot is down */
@@ -63,8 +43,8 @@ typedef struct {
 
 typedef struct {
     zsock_t *pipe;
-    zr_runner_config_t config;
-    char java[PATH_MAX];
+    zr_runner_setup_t *setup;
+    zr_runner_config_t config;  /* setup's, for short access */
     zr_log_t *log;
     zr_clock_t clock;
     zr_runner_sched_t *sched;
@@ -175,7 +155,7 @@ static void spawn(pool_t *self, int index)
     slot_t *slot = &self->slots[index];
     int64_t now = zr_clock_now_ms(&self->clock);
     zr_runner_jvm_spec_t spec = {
-        .java = self->java, .classes_dir = self->config.classes_dir, .workdir = slot->workdir,
+        .java = self->setup->java, .classes_dir = self->config.classes_dir, .workdir = slot->workdir,
         .log_path = slot->log_path[0] ? slot->log_path : NULL, .heap_mb = self->config.heap_mb,
         .output_limit = self->config.output_limit, .max_threads = self->config.max_threads,
     };
@@ -490,7 +470,8 @@ static bool check_started(pool_t *self, int64_t start_deadline)
     }
     if (zr_runner_sched_hopeless(self->sched) || zr_clock_now_ms(&self->clock) >= start_deadline) {
         char reason[PATH_MAX + 64];
-        snprintf(reason, sizeof reason, "no runner JVM could be started (%s, see the runner log)", self->java);
+        snprintf(reason, sizeof reason, "no runner JVM could be started (%s, see the runner log)",
+                 self->setup->java);
         zr_error(self->log, "%s", reason);
         zr_actor_failed(self->pipe, reason);
         return false;
@@ -518,45 +499,12 @@ static void run_loop(pool_t *self)
 
 /* ---- setup ---- */
 
-/* The launcher's absolute path: as given if it has a '/', else from $JAVA_HOME/bin or $PATH. */
-static int resolve_java(const char *java, char *out, size_t size)
-{
-    if (strchr(java, '/'))
-        return snprintf(out, size, "%s", java) < (int) size && access(out, X_OK) == 0 ? 0 : -1;
-    const char *home = getenv("JAVA_HOME");
-    if (home && snprintf(out, size, "%s/bin/%s", home, java) < (int) size && access(out, X_OK) == 0)
-        return 0;
-    char *path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"), *save = NULL;
-    for (char *dir = strtok_r(path, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-        if (snprintf(out, size, "%s/%s", dir, java) < (int) size && access(out, X_OK) == 0) {
-            free(path);
-            return 0;
-        }
-    }
-    free(path);
-    return -1;
-}
-
-static const char *setup(pool_t *self)
-{
-    static char why[PATH_MAX + 64];
-    char runner[PATH_MAX];
-    snprintf(runner, sizeof runner, "%s/zrun/Runner.class", self->config.classes_dir);
-    if (resolve_java(self->config.java, self->java, sizeof self->java) != 0)
-        snprintf(why, sizeof why, "java launcher '%s' not found", self->config.java);
-    else if (access(runner, R_OK) != 0)
-        snprintf(why, sizeof why, "runner classes not found: %s", runner);
-    else if (mkdir(self->config.scratch_dir, 0711) != 0 && errno != EEXIST)
-        snprintf(why, sizeof why, "cannot create scratch directory %s", self->config.scratch_dir);
-    else
-        return NULL;
-    return why;
-}
-
-static pool_t *pool_new(zsock_t *pipe, const zr_runner_config_t *config)
+static pool_t *pool_new(zsock_t *pipe, zr_runner_setup_t *setup)
 {
     pool_t *self = calloc(1, sizeof *self);
+    const zr_runner_config_t *config = &setup->config;
     self->pipe = pipe;
+    self->setup = setup;
     self->config = *config;
     self->clock = zr_clock_monotonic();
     self->log = zr_log_open(config->log_dir, config->node_id, "runner");
@@ -579,77 +527,35 @@ static void pool_destroy(pool_t **self_p)
     zr_runner_sched_destroy(&self->sched);
     zhash_destroy(&self->jobs);
     zr_log_close(&self->log);
+    zr_runner_setup_destroy(&self->setup);
     free(self);
     *self_p = NULL;
 }
 
-/* The config and copies of its strings, owned by the actor. */
-typedef struct {
-    zr_runner_config_t config;
-    char *java, *classes_dir, *scratch_dir, *log_dir;
-} pool_args_t;
-
-static void pool_args_free(pool_args_t *args)
+static void zr_runner_pool_actor(zsock_t *pipe, void *args)
 {
-    free(args->java);
-    free(args->classes_dir);
-    free(args->scratch_dir);
-    free(args->log_dir);
-    free(args);
-}
-
-static void zr_runner_pool_actor(zsock_t *pipe, void *args_)
-{
-    pool_args_t *args = args_;
     sigset_t pipe_only;   /* writes to a dead JVM's pipe fail with EPIPE instead of killing the process */
     sigemptyset(&pipe_only);
     sigaddset(&pipe_only, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_only, NULL);
-    pool_t *self = pool_new(pipe, &args->config);
-    const char *why = setup(self);
-    if (why) {
+    pool_t *self = pool_new(pipe, args);
+    char why[PATH_MAX + 128];
+    if (zr_runner_setup_check(self->setup, why, sizeof why) != 0) {
         zr_error(self->log, "%s", why);
         zr_actor_failed(pipe, why);
     } else {
         zr_runner_cgroup_sweep();
         for (int i = 0; i < self->config.jvms; i++)
             slot_init(self, i);
-        zr_info(self->log, "starting %d JVMs (%s, heap %d MB, wall %d ms)", self->config.jvms, self->java,
-                self->config.heap_mb, self->config.wall_ms);
+        zr_info(self->log, "starting %d JVMs (%s, heap %d MB, wall %d ms)", self->config.jvms,
+                self->setup->java, self->config.heap_mb, self->config.wall_ms);
         run_loop(self);
     }
     pool_destroy(&self);
-    pool_args_free(args);
-}
-
-static char *copy_or_null(const char *text)
-{
-    return text ? strdup(text) : NULL;
 }
 
 zactor_t *zr_runner_pool_new(const zr_runner_config_t *config)
 {
-    zr_runner_config_t defaults;
-    zr_runner_config_defaults(&defaults);
-    pool_args_t *args = calloc(1, sizeof *args);
-    args->config = *config;
-    zr_runner_config_t *c = &args->config;
-    if (c->jvms < 1 || c->jvms > 64)
-        c->jvms = defaults.jvms;
-    if (c->wall_ms <= 0)
-        c->wall_ms = defaults.wall_ms;
-    if (c->heap_mb <= 0)
-        c->heap_mb = defaults.heap_mb;
-    if (c->output_limit == 0)
-        c->output_limit = defaults.output_limit;
-    if (c->max_threads <= 0)
-        c->max_threads = defaults.max_threads;
-    if (c->jobs_per_jvm <= 0)
-        c->jobs_per_jvm = defaults.jobs_per_jvm;
-    c->java = args->java = strdup(c->java ? c->java : defaults.java);
-    c->classes_dir = args->classes_dir = strdup(c->classes_dir ? c->classes_dir : defaults.classes_dir);
-    c->scratch_dir = args->scratch_dir = strdup(c->scratch_dir ? c->scratch_dir : defaults.scratch_dir);
-    c->log_dir = args->log_dir = copy_or_null(c->log_dir);
     char err[PATH_MAX + 128];   /* the actor has logged why already */
-    return zr_actor_start(zr_runner_pool_actor, args, err, sizeof err);
+    return zr_actor_start(zr_runner_pool_actor, zr_runner_setup_new(config), err, sizeof err);
 }

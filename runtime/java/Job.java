@@ -121,17 +121,20 @@ final class Job {
         notifyAll();
     }
 
-    /** Called (via the Sandbox) whenever code of this job constructs a thread in group g. */
-    void threadStarting(ThreadGroup g) {
-        String problem = null;
+    /** True if g is the job's thread group or one the job made inside it. */
+    boolean owns(ThreadGroup g) {
+        return group.parentOf(g);
+    }
+
+    /** Called (via the Sandbox) whenever code of this job constructs a thread in its own group. */
+    void threadStarting() {
+        boolean over;
         synchronized (this) {
-            if (!group.parentOf(g))
-                problem = "Forbidden operation: starting a thread outside the job's own thread group";
-            else if (++threadsStarted > limits.maxThreads)
-                problem = "Thread limit exceeded: the job tried to start more than " + limits.maxThreads
-                          + " threads";
+            over = ++threadsStarted > limits.maxThreads;
         }
-        if (problem != null) {
+        if (over) {
+            String problem = "Thread limit exceeded: the job tried to start more than " + limits.maxThreads
+                             + " threads";
             limit(problem);
             throw new SecurityException(problem);
         }

@@ -36,9 +36,11 @@ public final class Runner {
     private static final int MAX_SOURCE = 64 << 20;
     private static final String[] WARM_UP = {
         "public class ZrunWarmUp%d {\n  public String run() {\n    StringBuilder b = new StringBuilder();\n"
-            + "    for (int i = 0; i < 10; i++) b.append(i);\n    System.out.println(b);\n    return b.toString();\n  }\n}\n",
+            + "    for (int i = 0; i < 10; i++) b.append(i);\n    System.out.println(b);\n"
+            + "    return b.toString();\n  }\n}\n",
         "import java.util.*;\npublic class ZrunWarmUp%d {\n  public String run() {\n"
-            + "    Map<String, Integer> m = new TreeMap<>();\n    for (String w : \"a b a\".split(\" \")) m.merge(w, 1, Integer::sum);\n"
+            + "    Map<String, Integer> m = new TreeMap<>();\n"
+            + "    for (String w : \"a b a\".split(\" \")) m.merge(w, 1, Integer::sum);\n"
             + "    return String.format(\"%%s\", m);\n  }\n}\n",
         "public class ZrunWarmUp%d {\n  public String run() {\n    return 1 +;\n  }\n}\n",
     };

@@ -22,7 +22,8 @@ import java.util.PropertyPermission;
  * (an empty network namespace, a seccomp filter that forbids creating processes, rlimits, cgroups,
  * kill -9 on the wall-time limit), so a hole here costs at most that JVM.
  *
- * What a job may do: read system properties, reflect on its own classes, and read, write and delete
+ * What a job may do: read system properties, reflect on its own classes, manage the threads it
+ * started (up to a limit; no thread outside its own thread group), and read, write and delete
  * files under its scratch directory (the JVM's working directory, emptied after every job). Reading
  * any other file (/etc/passwd included), the network, processes, exit/halt, native libraries, class
  * loaders, changing System.out or the default locale, and everything else are refused; the first
@@ -31,6 +32,8 @@ import java.util.PropertyPermission;
  */
 @SuppressWarnings("removal")
 final class Sandbox extends SecurityManager {
+    private static final Permission MODIFY_OTHERS = new RuntimePermission("modifyThreadGroup");
+
     /** Installs the sandbox for the whole JVM; returns the domain job classes are defined in. */
     static ProtectionDomain install(Path scratch) {
         Policy.setPolicy(new RunnerPolicy());
@@ -46,6 +49,8 @@ final class Sandbox extends SecurityManager {
         granted.add(new FilePermission("-", "read,write,delete"));   // relative names: the JVM's cwd is dir
         granted.add(new PropertyPermission("*", "read"));
         granted.add(new RuntimePermission("accessDeclaredMembers"));
+        granted.add(new RuntimePermission("modifyThread"));   // executor shutdown; other jobs' threads
+                                                              // stay out of reach (checkAccess below)
         granted.setReadOnly();
         // A domain built with its permissions is static: the Policy below is never asked about it.
         return new ProtectionDomain(new CodeSource(null, (Certificate[]) null), granted);
@@ -82,13 +87,38 @@ final class Sandbox extends SecurityManager {
         super.checkExec(cmd);
     }
 
-    /** Thread construction passes here: counts the job's threads against its limit. */
+    /** Thread construction passes here: counts the job's threads against its limit. Groups outside
+     *  the job are refused to job code, but not to the JDK acting for it in its own privileged code
+     *  (a parallel stream's common pool starts its workers in a group of its own). */
     @Override
     public void checkAccess(ThreadGroup g) {
         super.checkAccess(g);
         Job job = Job.current();
-        if (job != null && constructingThread())
-            job.threadStarting(g);
+        if (job == null)
+            return;
+        if (!job.owns(g))
+            checkOutsideJob();
+        else if (constructingThread())
+            job.threadStarting();
+    }
+
+    @Override
+    public void checkAccess(Thread t) {
+        super.checkAccess(t);
+        Job job = Job.current();
+        ThreadGroup g = t.getThreadGroup();   // null once t has ended
+        if (job != null && g != null && !job.owns(g))
+            checkOutsideJob();
+    }
+
+    private void checkOutsideJob() {
+        try {
+            super.checkPermission(MODIFY_OTHERS);
+        } catch (SecurityException e) {
+            String problem = "touching threads outside the job is not allowed";
+            refuse(problem);
+            throw new SecurityException(problem, e);
+        }
     }
 
     private static boolean constructingThread() {

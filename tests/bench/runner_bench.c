@@ -155,7 +155,8 @@ int main(int argc, char **argv)
     for (int jvms = 1; jvms <= 3; jvms++) {
         pool = pool_new(jvms);
         throughput(pool, warm * jvms);
-        printf("jvms=%d: %6.1f jobs/s, RSS %ld MB per JVM\n", jvms, throughput(pool, measured), rss_per_jvm(pool, jvms) / 1024);
+        double rate = throughput(pool, measured);
+        printf("jvms=%d: %6.1f jobs/s, RSS %ld MB per JVM\n", jvms, rate, rss_per_jvm(pool, jvms) / 1024);
         zactor_destroy(&pool);
     }
     return 0;

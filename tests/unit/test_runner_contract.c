@@ -127,7 +127,8 @@ static void unusable_class_cannot_be_created_and_run(void **state)
         { "no_noarg_ctor.java", "Caused by: java.lang.NoSuchMethodException: NeedsArgs.<init>()" },
         { "no_run.java", "Caused by: java.lang.NoSuchMethodException: NoRun.run()" },
         { "run_not_public.java", "Caused by: java.lang.IllegalAccessException: " },
-        { "run_throws.java", "Caused by: java.lang.IllegalStateException: boom\n\tat zrun-job//Thrower.run(Thrower.java:3)" },
+        { "run_throws.java",
+          "Caused by: java.lang.IllegalStateException: boom\n\tat zrun-job//Thrower.run(Thrower.java:3)" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         zr_job_result_t *result = run_case(cases[i].file);
@@ -177,6 +178,10 @@ static void modern_java_runs(void **state)
     zr_job_result_destroy(&result);
     result = run_case("several_methods.java");
     assert_ok(result, "TOTAL 30! calls 14");
+    zr_job_result_destroy(&result);
+    /* parallel streams, the common pool and executors work under the sandbox */
+    result = run_case("concurrency_utilities.java");
+    assert_ok(result, "9999900000 async pool");
     zr_job_result_destroy(&result);
 }
 

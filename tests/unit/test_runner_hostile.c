@@ -103,6 +103,12 @@ static void endless_threads_hit_the_thread_limit(void **state)
     check("hostile_threads.java", ZR_JOB_LIMIT, "Thread limit exceeded: the job tried to start more than 32 threads");
 }
 
+static void threads_of_the_runner_are_out_of_reach(void **state)
+{
+    check("hostile_interrupt.java", ZR_JOB_LIMIT,
+          "Forbidden operation: touching threads outside the job is not allowed");
+}
+
 static void deep_recursion_is_a_runtime_error(void **state)
 {
     zr_job_result_t *result = test_runner_run_case(pool, next_id++, "hostile_recursion.java");
@@ -123,11 +129,11 @@ static void network_and_processes_are_refused(void **state)
 static void files_outside_scratch_are_refused(void **state)
 {
     unlink("/tmp/x");
-    check("hostile_write_tmp.java", ZR_JOB_LIMIT,
-          "Forbidden operation: writing /tmp/x is not allowed (jobs may write files only in their scratch directory)");
+    check("hostile_write_tmp.java", ZR_JOB_LIMIT, "Forbidden operation: writing /tmp/x is not allowed "
+          "(jobs may write files only in their scratch directory)");
     assert_int_not_equal(access("/tmp/x", F_OK), 0);
-    check("hostile_read_passwd.java", ZR_JOB_LIMIT,
-          "Forbidden operation: reading /etc/passwd is not allowed (jobs may read files only in their scratch directory)");
+    check("hostile_read_passwd.java", ZR_JOB_LIMIT, "Forbidden operation: reading /etc/passwd is not allowed "
+          "(jobs may read files only in their scratch directory)");
     /* the answer pipe is a file too: writing it is refused like any other */
     check_text("import java.nio.file.*; public class Forge { public String run() throws Exception {"
                " Files.write(Path.of(\"/proc/self/fd/4\"), new byte[] { 0, 0, 0, 9 }); return \"forged\"; } }",
@@ -176,6 +182,7 @@ int main(void)
         cmocka_unit_test(heap_exhaustion_hits_the_memory_limit),
         cmocka_unit_test(flood_of_output_hits_the_output_limit),
         cmocka_unit_test(endless_threads_hit_the_thread_limit),
+        cmocka_unit_test(threads_of_the_runner_are_out_of_reach),
         cmocka_unit_test(deep_recursion_is_a_runtime_error),
         cmocka_unit_test(network_and_processes_are_refused),
         cmocka_unit_test(files_outside_scratch_are_refused),
