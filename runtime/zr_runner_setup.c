@@ -11,10 +11,10 @@
 void zr_runner_config_defaults(zr_runner_config_t *config)
 {
     *config = (zr_runner_config_t) {
-        /* One warm JVM per core of the 2-core target machines. Measured (tests/bench/runner_bench.sh,
-         * 300 distinct jobs queued after warm-up, shared machine): 1 JVM 36-93 jobs/s, 2 JVMs
-         * 98-106 jobs/s, 3 JVMs 85-122 jobs/s; a third JVM adds ~120 MB RSS and another warm-up
-         * per recycle without a steady gain, since a job is CPU-bound (javac). */
+        /* One warm JVM per core of the 2-core target machines. Measured with tests/bench/runner_bench.sh
+         * (300 distinct jobs queued after 300 warm-up jobs per JVM; quietest of four runs on the shared
+         * machine): 1 JVM 71 jobs/s, 2 JVMs 123 jobs/s, 3 JVMs 127 jobs/s. A job is CPU-bound (javac),
+         * so a third JVM gains ~3% for another ~120 MB of RSS and another warm-up per recycle. */
         .jvms = 2,
         .wall_ms = 10000,
         .heap_mb = 256,
