@@ -148,7 +148,7 @@ static int arrange_descriptors(const zr_runner_jail_t *jail)
 /* A private mount namespace whose copy of workdir is a fresh, size-capped tmpfs. */
 static void private_scratch(const zr_runner_jail_t *jail)
 {
-    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0
+    if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0
         || mount("zrun-scratch", jail->workdir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                  jail->tmpfs_options) != 0)
         say(jail->log_fd, "zrun jail: the scratch directory is not a private tmpfs; its size is not capped\n");
