@@ -221,11 +221,7 @@ static bool handle_pipe(gateway_t *self, zsock_t *pipe)
 
 static int poll_timeout(gateway_t *self)
 {
-    int64_t deadline = zr_pending_next_deadline(self->pending);
-    if (deadline < 0)
-        return -1;
-    int64_t wait = deadline - zr_clock_now_ms(&self->clock);
-    return wait < 0 ? 0 : (int) (wait > 60000 ? 60000 : wait);
+    return zr_clock_poll_timeout(&self->clock, zr_pending_next_deadline(self->pending));
 }
 
 void zr_gateway_actor(zsock_t *pipe, void *args)

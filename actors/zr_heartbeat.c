@@ -132,8 +132,7 @@ static void heartbeat_stop(heartbeat_t *self)
 
 static int poll_timeout(heartbeat_t *self)
 {
-    int64_t wait = zr_gossip_next_deadline(self->gossip) - zr_clock_now_ms(&self->clock);
-    return wait < 0 ? 0 : (int) (wait > 60000 ? 60000 : wait);
+    return zr_clock_poll_timeout(&self->clock, zr_gossip_next_deadline(self->gossip));
 }
 
 void zr_heartbeat_actor(zsock_t *pipe, void *args)

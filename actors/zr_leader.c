@@ -263,11 +263,7 @@ static void leader_stop(leader_t *self)
 
 static int poll_timeout(leader_t *self)
 {
-    int64_t deadline = zr_dispatch_next_deadline(self->dispatch);
-    if (deadline < 0)
-        return -1;
-    int64_t wait = deadline - zr_clock_now_ms(&self->clock);
-    return wait < 0 ? 0 : (int) (wait > 60000 ? 60000 : wait);
+    return zr_clock_poll_timeout(&self->clock, zr_dispatch_next_deadline(self->dispatch));
 }
 
 static bool dispatch_ready(leader_t *self, zsock_t *pipe, void *which)

@@ -228,11 +228,7 @@ static void peer_server_stop(peer_server_t *self)
 
 static int poll_timeout(peer_server_t *self)
 {
-    int64_t deadline = zr_election_next_deadline(self->election);
-    if (deadline == INT64_MAX)
-        return -1;
-    int64_t wait = deadline - zr_clock_now_ms(&self->clock);
-    return wait < 0 ? 0 : (int) (wait > 60000 ? 60000 : wait);
+    return zr_clock_poll_timeout(&self->clock, zr_election_next_deadline(self->election));
 }
 
 void zr_peer_server_actor(zsock_t *pipe, void *args)

@@ -1,6 +1,7 @@
 /* zr_cmd_bench: `zrun bench` drives a zrun HTTP endpoint with N concurrent clients (libcurl
  * multi), checks every answer, and prints one line: requests/s, p50 and p99 latency. */
 #include "cmd/zr_commands.h"
+#include "cmd/zr_cli.h"
 #include "runtime/zr_clock.h"
 #include <curl/curl.h>
 #include <getopt.h>
@@ -78,26 +79,20 @@ static int parse_bench_options(int argc, char **argv, bench_options_t *o)
     optind = 1;
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, ":h", longs, NULL)) != -1;) {
-        char *end = NULL;
-        bool numeric = c == 'c' || c == 'n' || c == 'w';
-        long value = numeric ? strtol(optarg, &end, 10) : 0;
-        bool bad_number = numeric && (!*optarg || *end || value < 0 || value > 1000000);
+        int rc = 0;
         switch (c) {
         case 'u': o->url = optarg; break;
         case 'l': o->label = optarg; break;
         case 's': o->same_source = true; break;
-        case 'c': o->concurrency = (int) value; bad_number |= value < 1 || value > 256; break;
-        case 'n': o->requests = (int) value; bad_number |= value < 1; break;
-        case 'w': o->warmup = (int) value; break;
+        case 'c': rc = zr_cli_int("bench", "--concurrency", optarg, 1, 256, &o->concurrency); break;
+        case 'n': rc = zr_cli_int("bench", "--requests", optarg, 1, 1000000, &o->requests); break;
+        case 'w': rc = zr_cli_int("bench", "--warmup", optarg, 0, 1000000, &o->warmup); break;
         case 'h': bench_usage(stdout); return 1;
         case ':': fprintf(stderr, "zrun bench: %s needs a value\n", argv[optind - 1]); return -1;
         default: fprintf(stderr, "zrun bench: unknown option '%s'\n", argv[optind - 1]); return -1;
         }
-        if (bad_number) {
-            fprintf(stderr, "zrun bench: --%s: '%s' is not a valid count\n",
-                    c == 'c' ? "concurrency (1..256)" : c == 'n' ? "requests" : "warmup", optarg);
+        if (rc)
             return -1;
-        }
     }
     return optind < argc ? (fprintf(stderr, "zrun bench: unexpected argument '%s'\n", argv[optind]), -1) : 0;
 }

@@ -1,6 +1,7 @@
 /* zr_cmd_cluster: `zrun cluster` starts a gateway (id 0) and peer nodes 1..N, each its own
  * process, from a generated cluster file; supervises them; stops them all on SIGINT/SIGTERM. */
 #include "cmd/zr_commands.h"
+#include "cmd/zr_cli.h"
 #include "runtime/zr_config.h"
 #include "runtime/zr_log.h"
 #include <czmq.h>
@@ -28,19 +29,6 @@ static void cluster_usage(FILE *out)
                  "  (P defaults to 8000). Writes D/cluster.zpl (D defaults to ./logs). Ctrl-C stops all.\n");
 }
 
-/* Parses a whole number in [min, max]; prints a one-line error and returns -1 otherwise. */
-static int parse_int_option(const char *name, const char *text, int min, int max, int *out)
-{
-    char *end = NULL;
-    long value = strtol(text, &end, 10);
-    if (!*text || *end || value < min || value > max) {
-        fprintf(stderr, "zrun cluster: %s must be a whole number %d..%d, not '%s'\n", name, min, max, text);
-        return -1;
-    }
-    *out = (int) value;
-    return 0;
-}
-
 static int parse_cluster_options(int argc, char **argv, cluster_options_t *o)
 {
     static const struct option longs[] = {
@@ -53,13 +41,11 @@ static int parse_cluster_options(int argc, char **argv, cluster_options_t *o)
     for (int c; (c = getopt_long(argc, argv, ":h", longs, NULL)) != -1;) {
         int rc = 0;
         switch (c) {
-        case 'n': rc = parse_int_option("--nodes", optarg, 1, ZR_CONFIG_MAX_NODES - 1, &o->nodes); break;
-        case 'p': rc = parse_int_option("--base-port", optarg, 1024, 60000, &o->base_port); break;
-        case 'H': rc = parse_int_option("--http-port", optarg, 1, 65535, &o->http_port); break;
+        case 'n': rc = zr_cli_int("cluster", "--nodes", optarg, 1, ZR_CONFIG_MAX_NODES - 1, &o->nodes); break;
+        case 'p': rc = zr_cli_int("cluster", "--base-port", optarg, 1024, 60000, &o->base_port); break;
+        case 'H': rc = zr_cli_int("cluster", "--http-port", optarg, 1, 65535, &o->http_port); break;
         case 'd': o->log_dir = optarg; break;
-        case 'l': o->log_level = optarg; rc = zr_log_level_parse(optarg) < 0 ? -1 : 0;
-                  if (rc) fprintf(stderr, "zrun cluster: --log-level must be debug, info, warn, error or off\n");
-                  break;
+        case 'l': o->log_level = optarg; rc = zr_cli_log_level("cluster", optarg); break;
         case 'h': cluster_usage(stdout); return 1;
         case ':': fprintf(stderr, "zrun cluster: %s needs a value\n", argv[optind - 1]); return -1;
         default: fprintf(stderr, "zrun cluster: unknown option '%s' (see zrun cluster --help)\n", argv[optind - 1]); return -1;

@@ -1,6 +1,7 @@
 /* zr_cmd_serve: `zrun serve` runs one standalone server: the runner pool behind the HTTP front.
  * The main thread only shuttles messages (JOB -> RUN, RESULT -> front, STATS -> METRICS). */
 #include "cmd/zr_commands.h"
+#include "cmd/zr_cli.h"
 #include "runtime/zr_http_front.h"
 #include "runtime/zr_log.h"
 #include "runtime/zr_runner_pool.h"
@@ -41,38 +42,24 @@ static void serve_usage(FILE *out)
                  "  --job-timeout (default 120000, 0: never) gets 504. Ctrl-C or SIGTERM stops it.\n");
 }
 
-/* Parses a whole number in [min, max]; prints a one-line error and returns -1 otherwise. */
-static int parse_number(const char *name, const char *text, long min, long max, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long value = strtol(text, &end, 10);
-    if (!*text || *end || errno || value < min || value > max) {
-        fprintf(stderr, "zrun serve: %s must be a whole number %ld..%ld, not '%s'\n", name, min, max, text);
-        return -1;
-    }
-    *out = value;
-    return 0;
-}
-
 static int parse_option(int option, const char *value, serve_options_t *o)
 {
     long number = 0;
     switch (option) {
     case 'p':
-        if (parse_number("--port", value, 0, 65535, &number))
+        if (zr_cli_number("serve", "--port", value, 0, 65535, &number))
             return -1;
         o->port = (int) number;
         return 0;
     case 'j':
-        if (parse_number("--jvms", value, 1, 64, &number))
+        if (zr_cli_number("serve", "--jvms", value, 1, 64, &number))
             return -1;
         o->jvms = (int) number;
         return 0;
     case 'm':
-        return parse_number("--body-limit", value, 1, SERVE_BODY_LIMIT_MAX, &o->body_limit);
+        return zr_cli_number("serve", "--body-limit", value, 1, SERVE_BODY_LIMIT_MAX, &o->body_limit);
     case 't':
-        return parse_number("--job-timeout", value, 0, INT_MAX, &o->job_timeout_ms);
+        return zr_cli_number("serve", "--job-timeout", value, 0, INT_MAX, &o->job_timeout_ms);
     case 'b':
         o->bind_address = value;
         return 0;

@@ -2,6 +2,7 @@
  * process's actors (UDP, pool, TCP, peer server, gateway or HTTP front), serves until a signal. */
 #include "cmd/zr_process.h"
 #include "cmd/zr_commands.h"
+#include "cmd/zr_cli.h"
 #include "actors/zr_gateway.h"
 #include "actors/zr_heartbeat.h"
 #include "actors/zr_peer_server.h"
@@ -50,24 +51,18 @@ static int parse_process_options(int argc, char **argv, process_options_t *o)
         { "config", required_argument, 0, 'c' }, { "id", required_argument, 0, 'i' },
         { "log-dir", required_argument, 0, 'd' }, { "log-level", required_argument, 0, 'l' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
-    char *end = NULL;
     optind = 1;
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, ":h", longs, NULL)) != -1;) {
         switch (c) {
         case 'c': o->config_path = optarg; break;
-        case 'i': o->id = (int) strtol(optarg, &end, 10);
-                  if (!*optarg || *end || o->id < 0) {
-                      fprintf(stderr, "zrun %s: --id must be a node id (a whole number >= 0), not '%s'\n", o->command, optarg);
+        case 'i': if (zr_cli_int(o->command, "--id", optarg, 0, 1000000, &o->id))
                       return -1;
-                  }
                   break;
         case 'd': o->log_dir = optarg; break;
         case 'l': o->log_level = optarg;
-                  if (zr_log_level_parse(optarg) < 0) {
-                      fprintf(stderr, "zrun %s: --log-level must be debug, info, warn, error or off\n", o->command);
+                  if (zr_cli_log_level(o->command, optarg))
                       return -1;
-                  }
                   break;
         case 'h': process_usage(stdout, o->command); return 1;
         case ':': fprintf(stderr, "zrun %s: %s needs a value\n", o->command, argv[optind - 1]); return -1;

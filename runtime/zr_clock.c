@@ -31,6 +31,14 @@ int64_t zr_clock_now_ms(const zr_clock_t *clock)
     return clock->now(clock->context);
 }
 
+int zr_clock_poll_timeout(const zr_clock_t *clock, int64_t deadline_ms)
+{
+    if (deadline_ms < 0 || deadline_ms == INT64_MAX)
+        return -1;
+    int64_t wait = deadline_ms - zr_clock_now_ms(clock);
+    return wait < 0 ? 0 : (int) (wait > 60000 ? 60000 : wait);
+}
+
 int64_t zr_clock_wall_ms(void)
 {
     struct timespec ts;

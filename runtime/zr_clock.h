@@ -19,6 +19,9 @@ typedef struct {
 zr_clock_t zr_clock_monotonic(void);
 zr_clock_t zr_clock_manual(zr_manual_clock_t *manual);
 int64_t zr_clock_now_ms(const zr_clock_t *clock);
+/* The zpoller/zmq_poll timeout (ms) to wake up at deadline_ms: -1 for no deadline (a negative
+ * value or INT64_MAX), 0 if it has passed, at most 60 s (the loop then simply checks again). */
+int zr_clock_poll_timeout(const zr_clock_t *clock, int64_t deadline_ms);
 /* Wall-clock milliseconds since the epoch, for log timestamps only. */
 int64_t zr_clock_wall_ms(void);
 

@@ -20,7 +20,7 @@ void zr_runner_config_defaults(zr_runner_config_t *config)
         .heap_mb = 256,
         .output_limit = 1 << 20,
         .max_threads = 32,
-        .jobs_per_jvm = 1000,
+        .jobs_per_jvm = 5000,   /* a recycled JVM must warm its JIT again: not too often */
         .java = "java",
         .classes_dir = ZRUN_JAVA_CLASSES,
         .scratch_dir = "/tmp/zrun-scratch",

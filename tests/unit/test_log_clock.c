@@ -34,6 +34,17 @@ static void manual_clock_moves_only_when_set(void **state)
     assert_true(zr_clock_now_ms(&real) >= first);
 }
 
+static void poll_timeouts_follow_the_deadline(void **state)
+{
+    zr_manual_clock_t manual = { .now_ms = 1000 };
+    zr_clock_t clock = zr_clock_manual(&manual);
+    assert_int_equal(zr_clock_poll_timeout(&clock, -1), -1);
+    assert_int_equal(zr_clock_poll_timeout(&clock, INT64_MAX), -1);
+    assert_int_equal(zr_clock_poll_timeout(&clock, 900), 0);
+    assert_int_equal(zr_clock_poll_timeout(&clock, 1250), 250);
+    assert_int_equal(zr_clock_poll_timeout(&clock, 1000 + 3600000), 60000);
+}
+
 static void level_names_parse(void **state)
 {
     assert_int_equal(zr_log_level_parse("debug"), ZR_LOG_DEBUG);
@@ -83,6 +94,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(manual_clock_moves_only_when_set),
+        cmocka_unit_test(poll_timeouts_follow_the_deadline),
         cmocka_unit_test(level_names_parse),
         cmocka_unit_test(actor_log_is_named_and_filtered),
         cmocka_unit_test(discarding_log_accepts_writes),
