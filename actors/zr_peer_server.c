@@ -112,7 +112,15 @@ static void from_network(peer_server_t *self)
     zr_election_receive(self->election, &notification, zr_clock_now_ms(&self->clock));
 }
 
-/* A peer has failed (stage 5): it no longer votes; if it led, a new election starts. */
+/* Workers are the peer nodes; the gateway (also monitored by gossip) never takes work. */
+static bool is_worker(const peer_server_t *self, int64_t id)
+{
+    const zr_node_config_t *node = zr_config_node(self->args.config, (int) id);
+    return node && node->role == ZR_ROLE_PEER;
+}
+
+/* A peer has failed (heartbeat actor): it no longer votes; if it led, a new election starts;
+ * if we lead, its requests go to the other workers. */
 static void peer_failed(peer_server_t *self, int64_t peer_id)
 {
     zr_vote_t leader;
@@ -122,7 +130,7 @@ static void peer_failed(peer_server_t *self, int64_t peer_id)
     zr_election_remove_voter(self->election, peer_id);
     if (was_leader)
         zr_election_restart(self->election, zr_clock_now_ms(&self->clock));
-    else if (self->role && zr_election_state(self->election) == ZR_PEER_LEADING) {
+    else if (self->role && zr_election_state(self->election) == ZR_PEER_LEADING && is_worker(self, peer_id)) {
         char id[24];
         snprintf(id, sizeof id, "%lld", (long long) peer_id);
         zstr_sendx(self->role, "WORKER_DOWN", id, NULL);

@@ -17,7 +17,8 @@ typedef struct {
  *                      role actors start, so the election need not wait for JVM warm-up
  *   "STATE"            -> "<STATE> <leader id or -1> <epoch>"
  *   "STATS"            -> metrics lines (election and the role actor's)
- *   "PEER_FAILED" id   (stage 5) the peer no longer votes; a failed leader starts a new election
+ *   "PEER_FAILED" id   the peer no longer votes; a failed leader starts a new election (the
+ *                      heartbeat actor's FAILED announcements do the same)
  * State changes are also published on inproc://zrun-<id>-state as one frame
  * "<STATE> <leader id or -1> <epoch>" (zr_peer_server_subscribe). */
 void zr_peer_server_actor(zsock_t *pipe, void *args);

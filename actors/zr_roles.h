@@ -21,7 +21,8 @@ typedef struct {
 void zr_follower_actor(zsock_t *pipe, void *args);
 
 /* Leader: takes WORK_REQUESTs from the gateway, assigns them round robin to the followers and
- * returns their WORK_RESULTs. Pipe: "STATS"; "WORKER_DOWN" id (stage 5). */
+ * returns their WORK_RESULTs. Pipe: "STATS"; "WORKER_DOWN" id (a failed follower: its work
+ * goes to the others). */
 void zr_leader_actor(zsock_t *pipe, void *args);
 
 #endif
