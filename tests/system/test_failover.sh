@@ -15,10 +15,11 @@ absent() { ! curl -s -m 1 "$url/cluster" | grep -q "^$1 "; }
 wait_for 60 "node 5 to lead" leader_is 5
 pid_of() { pgrep -f "zrun node --config $WORK/logs/cluster.zpl --id $1\$"; }
 
-# Requests whose run() takes 300 ms, so that kills land while work is in flight.
+# Requests whose run() takes 500 ms, so that kills land while work is in flight (and the
+# leader's in-flight gauge, refreshed every second, sees them).
 mkdir -p "$WORK/src" "$WORK/out"
 for i in $(seq 1 90); do
-    printf 'public class Slow%d {\n    public String run() throws Exception {\n        Thread.sleep(300);\n        return "slow %d";\n    }\n}\n' "$i" "$i" >"$WORK/src/$i.java"
+    printf 'public class Slow%d {\n    public String run() throws Exception {\n        Thread.sleep(500);\n        return "slow %d";\n    }\n}\n' "$i" "$i" >"$WORK/src/$i.java"
 done
 export WORK url
 one() { curl -s -m 120 -H 'Content-Type: text/x-java-source' --data-binary "@$WORK/src/$1.java" "$url/compileandrun" >"$WORK/out/$1"; }
