@@ -150,47 +150,6 @@ static zactor_t *start_front(process_t *self)
     return actor;
 }
 
-/* Starts the actors in dependency order; -1 as soon as one cannot start. */
-static int start_actors(process_t *self, bool gateway)
-{
-    self->udp_args = (zr_udp_actor_args_t) { self->config, self->id };
-    self->tcp_args = (zr_tcp_server_args_t) { self->config, self->id };
-    self->gateway_args = (zr_gateway_args_t) { self->config, self->id };
-    if (!(self->receiver = start_actor("UDP receiver", zr_udp_receiver_actor, &self->udp_args))
-        || !(self->sender = start_actor("UDP sender", zr_udp_sender_actor, &self->udp_args)))
-        return -1;
-    self->heartbeat_args = (zr_heartbeat_args_t) { self->config, self->id };
-    if (!(self->heartbeat = start_actor("heartbeat", zr_heartbeat_actor, &self->heartbeat_args)))
-        return -1;
-    if (!gateway && !(self->tcp = start_actor("TCP server", zr_tcp_server_actor, &self->tcp_args)))
-        return -1;
-    self->peer_args = (zr_peer_server_args_t) { self->config, self->id, NULL };
-    if (!(self->peer = start_actor("peer server", zr_peer_server_actor, &self->peer_args)))
-        return -1;
-    if (gateway)
-        return (self->gateway = start_actor("gateway", zr_gateway_actor, &self->gateway_args)) ? 0 : -1;
-    if (!(self->front = start_front(self)))
-        return -1;
-    /* The election runs while the JVMs warm up; role actors start once the pool is ready,
-     * and the TCP server holds requests until then. */
-    if (!(self->pool = start_pool(self)))
-        return -1;
-    zr_peer_server_give_pool(self->peer, self->pool);
-    return 0;
-}
-
-static void stop_actors(process_t *self)
-{
-    zr_actor_stop(&self->front);
-    zr_actor_stop(&self->gateway);
-    zr_actor_stop(&self->peer);
-    zr_actor_stop(&self->tcp);
-    zr_actor_stop(&self->pool);
-    zr_actor_stop(&self->heartbeat);
-    zr_actor_stop(&self->sender);
-    zr_actor_stop(&self->receiver);
-}
-
 /* Appends an actor's STATS answer to out. */
 static void collect_stats(zactor_t *actor, FILE *out)
 {
@@ -219,6 +178,48 @@ static void refresh_metrics(process_t *self)
     else if (self->gateway)
         zstr_sendx(self->gateway, "METRICS", text, NULL);
     free(text);
+}
+
+/* Starts the actors in dependency order; -1 as soon as one cannot start. */
+static int start_actors(process_t *self, bool gateway)
+{
+    self->udp_args = (zr_udp_actor_args_t) { self->config, self->id };
+    self->tcp_args = (zr_tcp_server_args_t) { self->config, self->id };
+    self->gateway_args = (zr_gateway_args_t) { self->config, self->id };
+    if (!(self->receiver = start_actor("UDP receiver", zr_udp_receiver_actor, &self->udp_args))
+        || !(self->sender = start_actor("UDP sender", zr_udp_sender_actor, &self->udp_args)))
+        return -1;
+    self->heartbeat_args = (zr_heartbeat_args_t) { self->config, self->id };
+    if (!(self->heartbeat = start_actor("heartbeat", zr_heartbeat_actor, &self->heartbeat_args)))
+        return -1;
+    if (!gateway && !(self->tcp = start_actor("TCP server", zr_tcp_server_actor, &self->tcp_args)))
+        return -1;
+    self->peer_args = (zr_peer_server_args_t) { self->config, self->id, NULL };
+    if (!(self->peer = start_actor("peer server", zr_peer_server_actor, &self->peer_args)))
+        return -1;
+    if (gateway)
+        return (self->gateway = start_actor("gateway", zr_gateway_actor, &self->gateway_args)) ? 0 : -1;
+    if (!(self->front = start_front(self)))
+        return -1;
+    /* The election runs while the JVMs warm up; role actors start once the pool is ready,
+     * and the TCP server holds requests until then. /metrics has figures meanwhile. */
+    refresh_metrics(self);
+    if (!(self->pool = start_pool(self)))
+        return -1;
+    zr_peer_server_give_pool(self->peer, self->pool);
+    return 0;
+}
+
+static void stop_actors(process_t *self)
+{
+    zr_actor_stop(&self->front);
+    zr_actor_stop(&self->gateway);
+    zr_actor_stop(&self->peer);
+    zr_actor_stop(&self->tcp);
+    zr_actor_stop(&self->pool);
+    zr_actor_stop(&self->heartbeat);
+    zr_actor_stop(&self->sender);
+    zr_actor_stop(&self->receiver);
 }
 
 /* A node's HTTP front serves logs, metrics and health; work goes to the gateway. */
