@@ -3,6 +3,7 @@
 #include "actors/zr_gateway.h"
 #include "actors/zr_cluster_view.h"
 #include "actors/zr_heartbeat.h"
+#include "actors/zr_monitor.h"
 #include "actors/zr_peer_server.h"
 #include "actors/zr_pending.h"
 #include "actors/zr_proto_frame.h"
@@ -163,6 +164,7 @@ static int gateway_start(gateway_t *self, char *err, size_t size)
     zsock_set_linger(self->leader, 0);
     zsock_set_sndhwm(self->leader, 0);
     zsock_set_rcvhwm(self->leader, 0);
+    zr_monitor_attach(self->leader, self->args.node_id, "gateway-to-leader");
     self->states = zr_peer_server_subscribe(self->args.node_id);
     self->failures = zr_heartbeat_subscribe_failures(self->args.node_id);
     zr_http_front_config_t front;

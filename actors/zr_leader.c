@@ -2,6 +2,7 @@
  * dispatch core assign them round robin, sends them over one DEALER per worker, returns results. */
 #include "actors/zr_roles.h"
 #include "actors/zr_dispatch.h"
+#include "actors/zr_monitor.h"
 #include "actors/zr_pool_jobs.h"
 #include "actors/zr_proto_frame.h"
 #include "actors/zr_tcp_server.h"
@@ -50,6 +51,17 @@ static bool known_failed(const leader_t *self, int64_t id)
     return false;
 }
 
+/* A failed worker is never used again (crash-stop): stop reconnecting to it. */
+static void close_worker(leader_t *self, int64_t id)
+{
+    worker_link_t *worker = worker_by_id(self, id);
+    if (!worker)
+        return;
+    zpoller_remove(self->poller, worker->dealer);
+    zsock_destroy(&worker->dealer);
+    *worker = self->workers[--self->worker_count];
+}
+
 static void connect_workers(leader_t *self)
 {
     const zr_config_t *config = self->role.config;
@@ -61,6 +73,9 @@ static void connect_workers(leader_t *self)
         zsock_set_linger(dealer, 0);
         zsock_set_sndhwm(dealer, 0);
         zsock_set_rcvhwm(dealer, 0);
+        char name[32];
+        snprintf(name, sizeof name, "leader-to-%d", node->id);
+        zr_monitor_attach(dealer, self->role.node_id, name);
         zsock_connect(dealer, "tcp://%s:%d", node->ipv4, node->tcp_port);
         self->workers[self->worker_count++] = (worker_link_t) { node->id, dealer };
         zr_dispatch_add_worker(self->dispatch, node->id);
@@ -226,6 +241,7 @@ static bool handle_pipe(leader_t *self, zsock_t *pipe)
     else if (command && streq(command, "WORKER_DOWN") && argument) {
         int requeued = zr_dispatch_remove_worker(self->dispatch, atoll(argument), zr_clock_now_ms(&self->clock));
         zr_info(self->log, "worker %s is down: %d of its requests go to others", argument, requeued);
+        close_worker(self, atoll(argument));
         send_assignments(self);
     }
     zstr_free(&command);

@@ -1,6 +1,7 @@
 /* zr_tcp_server: ROUTER (tcp) <-> DEALER (inproc://zrun-<id>-work) relay with validation,
  * a bounded backlog while no role actor is attached, and counters for /metrics. */
 #include "actors/zr_tcp_server.h"
+#include "actors/zr_monitor.h"
 #include "proto/zr_wire.h"
 #include "runtime/zr_actor.h"
 #include "runtime/zr_addr.h"
@@ -93,6 +94,7 @@ static int server_start(tcp_server_t *self, const zr_tcp_server_args_t *args, ch
     }
     self->router = zsock_new(ZMQ_ROUTER);
     zsock_set_linger(self->router, 0);
+    zr_monitor_attach(self->router, args->node_id, "tcp-server");
     zsock_set_maxmsgsize(self->router, ZR_TCP_MAX_MESSAGE);
     zsock_set_router_handover(self->router, 1);
     if (zsock_bind(self->router, "tcp://%s:%d", me->ipv4, me->tcp_port) < 0) {

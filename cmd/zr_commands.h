@@ -18,6 +18,7 @@ int zr_cmd_version(int argc, char **argv);
 int zr_cmd_cluster(int argc, char **argv);
 int zr_cmd_bench(int argc, char **argv);
 int zr_cmd_status(int argc, char **argv);
+int zr_cmd_monitor(int argc, char **argv);
 int zr_cmd_node(int argc, char **argv);
 int zr_cmd_gateway(int argc, char **argv);
 int zr_cmd_serve(int argc, char **argv);

@@ -5,6 +5,7 @@
 #include "cmd/zr_cli.h"
 #include "actors/zr_gateway.h"
 #include "actors/zr_heartbeat.h"
+#include "actors/zr_monitor.h"
 #include "actors/zr_peer_server.h"
 #include "actors/zr_tcp_server.h"
 #include "actors/zr_udp_actors.h"
@@ -33,7 +34,8 @@ typedef struct {
     zr_gateway_args_t gateway_args;
     zr_runner_config_t runner;
     zr_heartbeat_args_t heartbeat_args;
-    zactor_t *receiver, *sender, *heartbeat, *pool, *tcp, *peer, *gateway, *front;
+    zr_monitor_args_t monitor_args;
+    zactor_t *monitor, *receiver, *sender, *heartbeat, *pool, *tcp, *peer, *gateway, *front;
     char summary_path[600], verbose_path[600];
 } process_t;
 
@@ -169,7 +171,7 @@ static void refresh_metrics(process_t *self)
     FILE *out = open_memstream(&text, &size);
     /* Not the pool: its pipe belongs to the role actor running at the moment (a zmq socket
      * must never be used by two threads); the peer server adds the role actor's figures. */
-    zactor_t *actors[] = { self->receiver, self->sender, self->heartbeat, self->tcp, self->peer };
+    zactor_t *actors[] = { self->monitor, self->receiver, self->sender, self->heartbeat, self->tcp, self->peer };
     for (size_t i = 0; i < sizeof actors / sizeof actors[0]; i++)
         collect_stats(actors[i], out);
     fclose(out);
@@ -184,6 +186,9 @@ static void refresh_metrics(process_t *self)
 static int start_actors(process_t *self, bool gateway)
 {
     self->udp_args = (zr_udp_actor_args_t) { self->config, self->id };
+    self->monitor_args = (zr_monitor_args_t) { self->config, self->id };
+    if (!(self->monitor = start_actor("monitor", zr_monitor_actor, &self->monitor_args)))
+        return -1;
     self->tcp_args = (zr_tcp_server_args_t) { self->config, self->id };
     self->gateway_args = (zr_gateway_args_t) { self->config, self->id };
     if (!(self->receiver = start_actor("UDP receiver", zr_udp_receiver_actor, &self->udp_args))
@@ -220,6 +225,7 @@ static void stop_actors(process_t *self)
     zr_actor_stop(&self->heartbeat);
     zr_actor_stop(&self->sender);
     zr_actor_stop(&self->receiver);
+    zr_actor_stop(&self->monitor);
 }
 
 /* A node's HTTP front serves logs, metrics and health; work goes to the gateway. */

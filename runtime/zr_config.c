@@ -212,18 +212,19 @@ static int check_port_clashes(parse_context_t *ctx, const zr_config_t *config)
 {
     for (size_t a = 0; a < config->node_count; a++) {
         const zr_node_config_t *x = &config->nodes[a];
-        int x_ports[] = { x->udp_port, x->tcp_port, x->http_port };
-        if (x->http_port == x->tcp_port)
-            return fail(ctx, "nodes/%d: http_port %d is its own tcp port (udp + 2)", x->id, x->http_port);
+        int x_ports[] = { x->udp_port, x->udp_port + 1, x->tcp_port, x->http_port };
+        if (x->http_port == x->tcp_port || x->http_port == x->udp_port + 1)
+            return fail(ctx, "nodes/%d: http_port %d is its own %s port (udp + %d)", x->id, x->http_port,
+                        x->http_port == x->tcp_port ? "tcp" : "monitor", x->http_port - x->udp_port);
         for (size_t b = a + 1; b < config->node_count; b++) {
             const zr_node_config_t *y = &config->nodes[b];
             if (x->id == y->id)
                 return fail(ctx, "nodes/%d: the id appears twice", x->id);
             if (!streq(x->ipv4, y->ipv4))
                 continue;
-            int y_ports[] = { y->udp_port, y->tcp_port, y->http_port };
-            for (int i = 0; i < 3; i++)
-                for (int j = 0; j < 3; j++)
+            int y_ports[] = { y->udp_port, y->udp_port + 1, y->tcp_port, y->http_port };
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++)
                     if (x_ports[i] == y_ports[j])
                         return fail(ctx, "nodes/%d and nodes/%d both use port %d on %s",
                                     x->id, y->id, x_ports[i], x->ipv4);

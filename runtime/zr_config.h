@@ -14,7 +14,7 @@ typedef struct {
     char host[256];     /* as written */
     char ipv4[16];      /* resolved */
     int udp_port;       /* election and gossip (DISH) */
-    int tcp_port;       /* work (ROUTER): always udp_port + 2 */
+    int tcp_port;       /* work (ROUTER): always udp_port + 2 (udp_port + 1: socket events) */
     int http_port;      /* logs, metrics, health; the gateway's public API */
 } zr_node_config_t;
 

@@ -39,7 +39,9 @@ in_flight() {   # the leader's in-flight gauge is above zero (metrics refresh ev
 printf 'public class Slow0 { public String run() { return "warm"; } }\n' >"$WORK/src/0.java"
 one 0   # the first request waits for the JVMs to warm up
 
-echo "== kill -9 follower 2 with requests in flight"
+echo "== kill -9 follower 2 with requests in flight (zrun monitor watching leader 5's sockets)"
+"$ZRUN" monitor "tcp://127.0.0.1:$((base + 51))" >"$WORK/monitor.out" 2>&1 &
+PIDS+=("$!")
 batch 1 30
 sender=$!
 wait_for 30 "requests in flight at leader 5" in_flight 5
@@ -47,7 +49,9 @@ kill -9 "$(pid_of 2)"
 wait "$sender"
 check 1 30
 wait_for 30 "node 2 to leave /cluster" absent 2
-echo "30 of 30 correct; node 2 is gone"
+monitor_saw_it() { grep -qE '^[0-9-]+ [0-9:]+ 5 leader-to-2 (DISCONNECTED|CLOSED|CONNECT_RETRIED) ' "$WORK/monitor.out"; }
+wait_for 10 "zrun monitor to show leader 5 losing its connection to node 2" monitor_saw_it
+echo "30 of 30 correct; node 2 is gone; zrun monitor saw: $(grep -m1 'leader-to-2' "$WORK/monitor.out")"
 
 echo "== kill -9 leader 5 with requests in flight"
 batch 31 60

@@ -76,6 +76,8 @@ static const bad_case_t bad_cases[] = {
     { "nodes\n    1\n        udp_port = 70000\n        http_port = 9013\n", "nodes/1/udp_port: 70000 is out of range" },
     { "nodes\n    1\n        udp_port = 65534\n        http_port = 9013\n", "leaves no room for the tcp port" },
     { "nodes\n    1\n        udp_port = 9010\n        http_port = 9012\n", "http_port 9012 is its own tcp port" },
+    { "nodes\n    1\n        udp_port = 9010\n        http_port = 9011\n", "http_port 9011 is its own monitor port" },
+    { "nodes\n" NODE(1, 9010) "    2\n        udp_port = 9009\n        http_port = 9099\n", "both use port 9010" },
     { "nodes\n    1\n        udp_port = 9010\n        http_port = 9013\n        colour = red\n", "unknown key 'nodes/1/colour'" },
     { "nodes\n    1\n        role = boss\n        udp_port = 9010\n        http_port = 9013\n", "nodes/1/role: 'boss'" },
     { "nodes\n    1\n        host = no-such-host.invalid\n        udp_port = 9010\n        http_port = 9013\n", "nodes/1/host: cannot resolve" },
