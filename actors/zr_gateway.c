@@ -164,6 +164,7 @@ static int gateway_start(gateway_t *self, char *err, size_t size)
     zsock_set_linger(self->leader, 0);
     zsock_set_sndhwm(self->leader, 0);
     zsock_set_rcvhwm(self->leader, 0);
+    zsock_set_maxmsgsize(self->leader, (int64_t) ZR_PROTO_MAX_TCP_MESSAGE);
     zr_monitor_attach(self->leader, self->args.node_id, "gateway-to-leader");
     self->states = zr_peer_server_subscribe(self->args.node_id);
     self->failures = zr_heartbeat_subscribe_failures(self->args.node_id);

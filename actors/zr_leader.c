@@ -73,6 +73,7 @@ static void connect_workers(leader_t *self)
         zsock_set_linger(dealer, 0);
         zsock_set_sndhwm(dealer, 0);
         zsock_set_rcvhwm(dealer, 0);
+        zsock_set_maxmsgsize(dealer, (int64_t) ZR_PROTO_MAX_TCP_MESSAGE);
         char name[32];
         snprintf(name, sizeof name, "leader-to-%d", node->id);
         zr_monitor_attach(dealer, self->role.node_id, name);

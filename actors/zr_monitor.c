@@ -120,6 +120,9 @@ static int monitor_start(monitor_t *self, const zr_monitor_args_t *args, char *e
     zsock_set_linger(self->control, 0);
     self->publisher = zsock_new(ZMQ_PUB);
     zsock_set_linger(self->publisher, 0);
+    /* Subscribers only send subscriptions: a peer announcing anything longer is cut off
+     * before libzmq allocates what its length field claims. */
+    zsock_set_maxmsgsize(self->publisher, 256);
     if (zsock_bind(self->control, "inproc://zrun-%d-monitor-control", args->node_id) != 0
         || zsock_bind(self->publisher, "tcp://%s:%d", me->ipv4, me->udp_port + 1) < 0) {
         snprintf(err, size, "cannot bind the monitor port tcp://%s:%d: %s", me->ipv4, me->udp_port + 1,

@@ -36,6 +36,8 @@ for node in 1 2 3; do
         for i in $(seq 1 20); do
             (exec 3<>"/dev/tcp/127.0.0.1/$port" && junk 2000 >&3 && exec 3>&-) 2>/dev/null || true
             (exec 3<>"/dev/tcp/127.0.0.1/$port" && printf '\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f' >&3 && junk 64 >&3 && exec 3>&-) 2>/dev/null || true
+            # a ZMTP/1.0 frame claiming ~2^62 bytes: must be refused before anything is allocated
+            (exec 3<>"/dev/tcp/127.0.0.1/$port" && printf '\xff\x6b\xf3\x64\x24\x21\xb3\x99\xe0\x00' >&3 && junk 64 >&3 && exec 3>&-) 2>/dev/null || true
         done
     done
 done
