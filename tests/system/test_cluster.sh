@@ -4,13 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-base=$(free_base_port)
-http=$((base + 99))
-url="http://127.0.0.1:$http"
-"$ZRUN" cluster --nodes 7 --base-port "$base" --http-port "$http" --log-dir "$WORK/logs" \
-    >"$WORK/cluster.out" 2>&1 &
-cluster_pid=$!
-PIDS+=("$cluster_pid")
+start_cluster 7
 
 expected=$'0 OBSERVER\n1 FOLLOWER\n2 FOLLOWER\n3 FOLLOWER\n4 FOLLOWER\n5 FOLLOWER\n6 FOLLOWER\n7 LEADER'
 roles_are_expected() { [ "$(curl -s -m 2 "$url/cluster")" = "$expected" ]; }

@@ -5,11 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-base=$(free_base_port)
-url="http://127.0.0.1:$((base + 99))"
-"$ZRUN" cluster --nodes 5 --base-port "$base" --http-port "$((base + 99))" --log-dir "$WORK/logs" \
-    >"$WORK/cluster.out" 2>&1 &
-PIDS+=("$!")
+start_cluster 5
 leader_is() { curl -s -m 1 "$url/cluster" | grep -qx "$1 LEADER"; }
 absent() { ! curl -s -m 1 "$url/cluster" | grep -q "^$1 "; }
 wait_for 60 "node 5 to lead" leader_is 5

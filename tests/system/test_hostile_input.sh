@@ -5,13 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-base=$(free_base_port)
-url="http://127.0.0.1:$((base + 99))"
-"$ZRUN" cluster --nodes 3 --base-port "$base" --http-port "$((base + 99))" --log-dir "$WORK/logs" \
-    >"$WORK/cluster.out" 2>&1 &
-cluster_pid=$!
-PIDS+=("$cluster_pid")
-has_leader() { curl -s -m 1 "$url/cluster" | grep -q LEADER; }
+start_cluster 3
 wait_for 60 "a leader" has_leader
 
 udp_ports="$base $((base + 10)) $((base + 20)) $((base + 30))"

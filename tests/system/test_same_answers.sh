@@ -11,12 +11,8 @@ serve_listening() { grep -q 'listening on http://' "$WORK/serve.out"; }
 wait_for 60 "zrun serve to listen" serve_listening
 serve_url=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve.out" | head -n 1)
 
-base=$(free_base_port)
-gateway_url="http://127.0.0.1:$((base + 99))"
-"$ZRUN" cluster --nodes 3 --base-port "$base" --http-port "$((base + 99))" --log-dir "$WORK/logs" \
-    >"$WORK/cluster.out" 2>&1 &
-PIDS+=("$!")
-has_leader() { curl -s -m 2 "$gateway_url/cluster" | grep -q LEADER; }
+start_cluster 3
+gateway_url=$url
 wait_for 60 "the cluster to elect a leader" has_leader
 
 # status + body of one case from one endpoint, into a file
