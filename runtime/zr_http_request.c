@@ -1,17 +1,28 @@
 /* zr_http_request: per-request state of the HTTP front and the process-wide request id counter.
- * The body buffer grows geometrically but never beyond the configured limit. */
+ * Ids are unique across restarts; the body buffer grows but never beyond the configured limit. */
 #include "runtime/zr_http_request.h"
+#include "runtime/zr_clock.h"
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 static atomic_uint_fast64_t last_request_id;
+static pthread_once_t ids_seeded = PTHREAD_ONCE_INIT;
+
+/* Ids continue from the wall clock in microseconds at start: a restarted gateway never reuses
+ * an id that a leader may still hold a cached answer for (answers are cached by id). */
+static void seed_request_ids(void)
+{
+    atomic_store(&last_request_id, (uint_fast64_t) zr_clock_wall_ms() * 1000);
+}
 
 zr_http_request_t *zr_http_request_new(struct MHD_Connection *connection, size_t body_limit)
 {
     zr_http_request_t *self = calloc(1, sizeof *self);
     if (!self)
         abort();
+    pthread_once(&ids_seeded, seed_request_ids);
     self->id = atomic_fetch_add(&last_request_id, 1) + 1;
     self->connection = connection;
     self->state = ZR_HTTP_RECEIVING;
