@@ -8,6 +8,8 @@
 #include "runtime/zr_clock.h"
 #include "runtime/zr_log.h"
 
+#define NEVER_HEARD_GRACE_MS (1000LL * 3600 * 24 * 365 * 100)   /* a century: never */
+
 typedef struct {
     zr_heartbeat_args_t args;
     zr_clock_t clock;
@@ -94,6 +96,10 @@ static int heartbeat_start(heartbeat_t *self, char *err, size_t size)
     zr_gossip_config_timings(&gossip, config->base_interval_ms);
     gossip.fail_after_ms = config->fail_after_ms;
     gossip.cleanup_after_ms = config->cleanup_after_ms;
+    /* A member never heard from has not started yet; it has not failed. Declaring it failed
+     * would exclude it for good (crash-stop) when it starts late, e.g. a gateway started
+     * after the nodes of a slow machine. Only a heartbeat that stops counts. */
+    gossip.startup_grace_ms = NEVER_HEARD_GRACE_MS;
     gossip.first_seq = (uint64_t) zr_clock_wall_ms();   /* a restarted node's sequence goes up */
     gossip.random_seed = (uint64_t) zr_clock_wall_ms() * 31 + (uint64_t) self->args.node_id;
     self->clock = zr_clock_monotonic();

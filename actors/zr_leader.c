@@ -62,26 +62,38 @@ static void close_worker(leader_t *self, int64_t id)
     *worker = self->workers[--self->worker_count];
 }
 
+/* A DEALER to one worker's TCP port, in the rotation from now on. */
+static void connect_worker(leader_t *self, const zr_node_config_t *node)
+{
+    zsock_t *dealer = zsock_new(ZMQ_DEALER);
+    zsock_set_linger(dealer, 0);
+    zsock_set_sndhwm(dealer, 0);
+    zsock_set_rcvhwm(dealer, 0);
+    zsock_set_maxmsgsize(dealer, (int64_t) ZR_PROTO_MAX_TCP_MESSAGE);
+    char name[32];
+    snprintf(name, sizeof name, "leader-to-%d", node->id);
+    zr_monitor_attach(dealer, self->role.node_id, name);
+    zsock_connect(dealer, "tcp://%s:%d", node->ipv4, node->tcp_port);
+    self->workers[self->worker_count++] = (worker_link_t) { node->id, dealer };
+    zr_dispatch_add_worker(self->dispatch, node->id);
+    zpoller_add(self->poller, dealer);
+}
+
+/* A peer may work once it has been heard (it runs) and while it has not failed. */
+static void add_worker(leader_t *self, int64_t id)
+{
+    const zr_node_config_t *node = zr_config_node(self->role.config, (int) id);
+    if (!node || node->role != ZR_ROLE_PEER || id == self->role.node_id || known_failed(self, id)
+        || worker_by_id(self, id))
+        return;
+    connect_worker(self, node);
+    zr_info(self->log, "worker %lld joins the rotation (%zu workers)", (long long) id, self->worker_count);
+}
+
 static void connect_workers(leader_t *self)
 {
-    const zr_config_t *config = self->role.config;
-    for (size_t i = 0; i < config->node_count; i++) {
-        const zr_node_config_t *node = &config->nodes[i];
-        if (node->role != ZR_ROLE_PEER || node->id == self->role.node_id || known_failed(self, node->id))
-            continue;
-        zsock_t *dealer = zsock_new(ZMQ_DEALER);
-        zsock_set_linger(dealer, 0);
-        zsock_set_sndhwm(dealer, 0);
-        zsock_set_rcvhwm(dealer, 0);
-        zsock_set_maxmsgsize(dealer, (int64_t) ZR_PROTO_MAX_TCP_MESSAGE);
-        char name[32];
-        snprintf(name, sizeof name, "leader-to-%d", node->id);
-        zr_monitor_attach(dealer, self->role.node_id, name);
-        zsock_connect(dealer, "tcp://%s:%d", node->ipv4, node->tcp_port);
-        self->workers[self->worker_count++] = (worker_link_t) { node->id, dealer };
-        zr_dispatch_add_worker(self->dispatch, node->id);
-        zpoller_add(self->poller, dealer);
-    }
+    for (size_t i = 0; i < self->role.heard_count; i++)
+        add_worker(self, self->role.heard_ids[i]);
 }
 
 static void send_frame_to_gateway(leader_t *self, int64_t gateway_id, zframe_t **payload)
@@ -239,7 +251,10 @@ static bool handle_pipe(leader_t *self, zsock_t *pipe)
     bool go_on = command && !zr_actor_is_term(command);
     if (command && streq(command, "STATS"))
         answer_stats(self, pipe);
-    else if (command && streq(command, "WORKER_DOWN") && argument) {
+    else if (command && streq(command, "WORKER_UP") && argument) {
+        add_worker(self, atoll(argument));
+        send_assignments(self);
+    } else if (command && streq(command, "WORKER_DOWN") && argument) {
         int requeued = zr_dispatch_remove_worker(self->dispatch, atoll(argument), zr_clock_now_ms(&self->clock));
         zr_info(self->log, "worker %s is down: %d of its requests go to others", argument, requeued);
         close_worker(self, atoll(argument));

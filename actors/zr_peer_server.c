@@ -9,6 +9,8 @@
 #include "runtime/zr_clock.h"
 #include "runtime/zr_log.h"
 
+#define REPUBLISH_MS 1000
+
 typedef struct {
     zr_peer_server_args_t args;
     zr_clock_t clock;
@@ -19,8 +21,11 @@ typedef struct {
     zr_log_t *log, *summary;
     int64_t voters[ZR_CONFIG_MAX_NODES];
     char published[96];             /* the last "<STATE> <leader> <epoch>" published */
+    int64_t republish_at;           /* when it goes out again unchanged */
     int64_t failed_ids[ZR_CONFIG_MAX_NODES];   /* peers the heartbeat actor declared failed */
     size_t failed_count;
+    int64_t heard_ids[ZR_CONFIG_MAX_NODES];    /* peers whose notifications arrived: they run */
+    size_t heard_count;
     uint64_t malformed;
 } peer_server_t;
 
@@ -45,9 +50,11 @@ static void start_role(peer_server_t *self, zr_peer_state_t state)
     if (!self->args.pool || !zr_election_leader(self->election, &leader))
         return;   /* the gateway has no role actor: it only learns the leader */
     self->role_args = (zr_role_args_t) { self->args.config, self->args.node_id, self->args.pool,
-                                         leader.leader_id, leader.epoch, { 0 }, 0 };
+                                         leader.leader_id, leader.epoch, { 0 }, 0, { 0 }, 0 };
     memcpy(self->role_args.failed_ids, self->failed_ids, sizeof self->failed_ids);
     self->role_args.failed_count = self->failed_count;
+    memcpy(self->role_args.heard_ids, self->heard_ids, sizeof self->heard_ids);
+    self->role_args.heard_count = self->heard_count;
     char err[256] = "";
     self->role = zr_actor_start(state == ZR_PEER_LEADING ? zr_leader_actor : zr_follower_actor,
                                 &self->role_args, err, sizeof err);
@@ -69,10 +76,16 @@ static void apply_changes(peer_server_t *self)
     }
     char text[96];
     state_text(self, text, sizeof text);
-    if (!streq(text, self->published)) {
-        snprintf(self->published, sizeof self->published, "%s", text);
+    int64_t now = zr_clock_now_ms(&self->clock);
+    bool changed = !streq(text, self->published);
+    if (changed)
         zr_info(self->log, "state: %s", text);
+    /* PUB drops what a subscriber that connects late would have seen: the state goes out again
+     * every REPUBLISH_MS, so the gateway learns the leader even if it subscribed after it. */
+    if (changed || now >= self->republish_at) {
+        snprintf(self->published, sizeof self->published, "%s", text);
         zstr_send(self->state_pub, text);
+        self->republish_at = now + REPUBLISH_MS;
     }
 }
 
@@ -93,6 +106,22 @@ static void flush_outputs(peer_server_t *self)
     apply_changes(self);
 }
 
+/* The first notification from a peer proves it runs: a leader may now give it work. */
+static void peer_heard(peer_server_t *self, int64_t id)
+{
+    for (size_t i = 0; i < self->heard_count; i++)
+        if (self->heard_ids[i] == id)
+            return;
+    if (self->heard_count == ZR_CONFIG_MAX_NODES)
+        return;
+    self->heard_ids[self->heard_count++] = id;
+    if (self->role && zr_election_state(self->election) == ZR_PEER_LEADING) {
+        char text[24];
+        snprintf(text, sizeof text, "%lld", (long long) id);
+        zstr_sendx(self->role, "WORKER_UP", text, NULL);
+    }
+}
+
 static void from_network(peer_server_t *self)
 {
     zmsg_t *msg = zmsg_recv(self->notifications);
@@ -104,6 +133,7 @@ static void from_network(peer_server_t *self)
         return;
     }
     zmsg_destroy(&msg);
+    peer_heard(self, decoded.sender_id);
     zr_notification_t notification = { decoded.sender_id, decoded.state,
                                        { decoded.leader_id, decoded.leader_epoch }, decoded.round };
     zr_debug(self->log, "notification from %lld (%s): leader %lld epoch %llu round %llu",
@@ -236,7 +266,8 @@ static void peer_server_stop(peer_server_t *self)
 
 static int poll_timeout(peer_server_t *self)
 {
-    return zr_clock_poll_timeout(&self->clock, zr_election_next_deadline(self->election));
+    int64_t deadline = zr_election_next_deadline(self->election);
+    return zr_clock_poll_timeout(&self->clock, deadline < self->republish_at ? deadline : self->republish_at);
 }
 
 void zr_peer_server_actor(zsock_t *pipe, void *args)

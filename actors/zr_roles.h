@@ -14,6 +14,8 @@ typedef struct {
     uint64_t epoch;        /* that leader's epoch: messages from lower epochs are ignored */
     int64_t failed_ids[ZR_CONFIG_MAX_NODES];   /* peers known to have failed: never workers */
     size_t failed_count;
+    int64_t heard_ids[ZR_CONFIG_MAX_NODES];    /* peers heard from: the only workers at start */
+    size_t heard_count;
 } zr_role_args_t;
 
 /* Follower: takes WORK_REQUESTs from its leader through the node's TCP server, runs them on
@@ -22,7 +24,7 @@ void zr_follower_actor(zsock_t *pipe, void *args);
 
 /* Leader: takes WORK_REQUESTs from the gateway, assigns them round robin to the followers and
  * returns their WORK_RESULTs. Pipe: "STATS"; "WORKER_DOWN" id (a failed follower: its work
- * goes to the others). */
+ * goes to the others); "WORKER_UP" id (a peer heard for the first time joins the rotation). */
 void zr_leader_actor(zsock_t *pipe, void *args);
 
 #endif

@@ -15,7 +15,7 @@ config="$WORK/cluster.zpl"
 } >"$config"
 
 http_port_of() { [ "$1" -eq 0 ] && echo $((base + 99)) || echo $((base + 10 * $1 + 3)); }
-order=$(shuf -e 0 1 2 3 4 5 6 7 | tr '\n' ' ')
+order=${ZRUN_TEST_ORDER:-$(shuf -e 0 1 2 3 4 5 6 7 | tr '\n' ' ')}   # ZRUN_TEST_ORDER replays one
 echo "start order: $order"
 for id in $order; do
     command=node; [ "$id" -eq 0 ] && command=gateway
