@@ -169,10 +169,7 @@ void zr_heartbeat_actor(zsock_t *pipe, void *args)
 
 zsock_t *zr_heartbeat_subscribe_failures(int node_id)
 {
-    zsock_t *sub = zsock_new_sub(NULL, "FAILED ");
-    zsock_set_linger(sub, 0);
-    zsock_connect(sub, "inproc://zrun-%d-failures", node_id);
-    return sub;
+    return zr_actor_subscribe("FAILED ", 7, "inproc://zrun-%d-failures", node_id);
 }
 
 int64_t zr_heartbeat_failed_id(zsock_t *failures)

@@ -305,10 +305,7 @@ void zr_peer_server_actor(zsock_t *pipe, void *args)
 
 zsock_t *zr_peer_server_subscribe(int node_id)
 {
-    zsock_t *sub = zsock_new_sub(NULL, "");
-    zsock_set_linger(sub, 0);
-    zsock_connect(sub, "inproc://zrun-%d-state", node_id);
-    return sub;
+    return zr_actor_subscribe("", 0, "inproc://zrun-%d-state", node_id);
 }
 
 void zr_peer_server_give_pool(zactor_t *peer_server, zactor_t *pool)

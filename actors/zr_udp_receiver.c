@@ -182,12 +182,6 @@ void zr_udp_receiver_actor(zsock_t *pipe, void *args)
 
 zsock_t *zr_udp_receiver_subscribe(int node_id, zr_msg_type_t type)
 {
-    char endpoint[64];
-    snprintf(endpoint, sizeof endpoint, "inproc://zrun-%d-udp-in", node_id);
-    zsock_t *sub = zsock_new(ZMQ_SUB);
     uint8_t topic = (uint8_t) type;
-    zmq_setsockopt(zsock_resolve(sub), ZMQ_SUBSCRIBE, &topic, 1);
-    zsock_set_linger(sub, 0);
-    zsock_connect(sub, "%s", endpoint);
-    return sub;
+    return zr_actor_subscribe(&topic, 1, "inproc://zrun-%d-udp-in", node_id);
 }
