@@ -1,10 +1,11 @@
 /* zr_cmd_serve: `zrun serve` runs one standalone server: the runner pool behind the HTTP front.
- * The main thread only shuttles messages (JOB -> RUN, RESULT -> front, STATS -> METRICS). */
+ * The main thread only shuttles messages (JOB -> RUN, RESULT -> front, POOL_STATS -> METRICS). */
 #include "cmd/zr_commands.h"
 #include "cmd/zr_cli.h"
-#include "runtime/zr_http_front.h"
+#include "runtime/http/zr_http_front.h"
+#include "runtime/zr_inproc.h"
 #include "runtime/zr_log.h"
-#include "runtime/zr_runner_pool.h"
+#include "runtime/runner/zr_runner_pool.h"
 #include <czmq.h>
 #include <errno.h>
 #include <getopt.h>
@@ -25,6 +26,7 @@ typedef struct {
 } serve_options_t;
 
 typedef struct {
+    zr_config_t config;       /* a cluster of one: node 0, the options' address, port and runner */
     zr_log_t *summary;        /* node-0-summary.log and node-0-verbose.log exist (empty: a */
     zr_log_t *verbose;        /* standalone server has no peers) so /logs/... can serve them */
     zactor_t *front;
@@ -110,18 +112,28 @@ static int parse_serve_options(int argc, char **argv, serve_options_t *o)
     return 0;
 }
 
+/* The options as a cluster file of one node (id 0), so the front and the pool are configured
+ * by the same builders as a cluster node's. */
+static void describe_as_cluster(serve_t *self, const serve_options_t *o)
+{
+    zr_config_t *c = &self->config;
+    zr_config_defaults(c);
+    snprintf(c->log_dir, sizeof c->log_dir, "%s", o->log_dir);
+    c->body_limit = o->body_limit;
+    if (o->jvms)
+        c->runner_jvms = o->jvms;
+    c->node_count = 1;
+    c->nodes[0] = (zr_node_config_t) { .id = 0, .role = ZR_ROLE_PEER, .http_port = o->port };
+    snprintf(c->nodes[0].host, sizeof c->nodes[0].host, "%s", o->bind_address);
+    snprintf(c->nodes[0].ipv4, sizeof c->nodes[0].ipv4, "%s", o->bind_address);
+}
+
 static int start_front(serve_t *self, const serve_options_t *o)
 {
     zr_http_front_config_t config;
-    zr_http_front_config_defaults(&config);
-    config.port = o->port;
-    config.bind_address = o->bind_address;
-    config.body_limit = (size_t) o->body_limit;
+    zr_http_front_paths_t paths;
+    zr_http_front_config_from_cluster(&config, &paths, &self->config, 0);
     config.job_timeout_ms = (int) o->job_timeout_ms;
-    config.node_id = 0;
-    config.log_dir = o->log_dir;
-    config.summary_log = zr_log_path(self->summary);
-    config.verbose_log = zr_log_path(self->verbose);
     char *error = NULL;
     self->front = zr_http_front_new(&config, &self->port, &error);
     if (!self->front)
@@ -130,30 +142,27 @@ static int start_front(serve_t *self, const serve_options_t *o)
     return self->front ? 0 : -1;
 }
 
-static int start_pool(serve_t *self, const serve_options_t *o)
+static int start_pool(serve_t *self)
 {
     zr_runner_config_t config;
-    zr_runner_config_defaults(&config);
-    if (o->jvms)
-        config.jvms = o->jvms;
-    config.log_dir = o->log_dir;
-    config.node_id = 0;
+    zr_runner_config_from_cluster(&config, &self->config, 0);
     self->pool = zr_runner_pool_new(&config);
     if (!self->pool)
-        fprintf(stderr, "zrun serve: the runner pool did not start (see the logs in %s)\n", o->log_dir);
+        fprintf(stderr, "zrun serve: the runner pool did not start (see the logs in %s)\n", self->config.log_dir);
     return self->pool ? 0 : -1;
 }
 
 /* The front first: a taken port fails fast, before any JVM is started. */
 static int serve_start(serve_t *self, const serve_options_t *o)
 {
+    describe_as_cluster(self, o);
     self->summary = zr_log_open(o->log_dir, 0, "summary");
     self->verbose = zr_log_open(o->log_dir, 0, "verbose");
     if (!self->summary || !self->verbose) {
         fprintf(stderr, "zrun serve: cannot write logs in %s\n", o->log_dir);
         return -1;
     }
-    return start_front(self, o) == 0 && start_pool(self, o) == 0 ? 0 : -1;
+    return start_front(self, o) == 0 && start_pool(self) == 0 ? 0 : -1;
 }
 
 /* The front goes first, so clients still waiting get 503 rather than silence. */
@@ -165,54 +174,35 @@ static void serve_stop(serve_t *self)
     zr_log_close(&self->verbose);
 }
 
-/* "JOB" id source from the front is "RUN" id source for the pool: same frames. */
+/* A JOB from the front is a RUN for the pool: a standalone server is gateway 0 and leader 0. */
 static void forward_job(serve_t *self)
 {
-    zmsg_t *msg = zmsg_recv(self->front);
-    zframe_t *command = msg ? zmsg_first(msg) : NULL;
-    if (command && zframe_streq(command, "JOB") && zmsg_size(msg) == 3) {
-        zframe_reset(command, "RUN", 3);
-        zmsg_send(&msg, self->pool);
+    zr_reply_t reply;
+    if (zr_inproc_reply_recv(self->front, &reply) == ZR_REPLY_JOB) {
+        zr_work_request_msg_t request = { .request_id = reply.job_id,
+            .source = { (const char *) zframe_data(reply.frame), zframe_size(reply.frame) } };
+        zr_inproc_run(self->pool, &request);
     }
-    zmsg_destroy(&msg);
+    zr_inproc_reply_fini(&reply);
 }
 
-/* The pool's "key=value ..." STATS reply as exposition lines zrun_pool_<key> <value>. */
-static char *stats_to_metrics(const char *stats)
-{
-    char *text = NULL;
-    size_t size = 0;
-    FILE *out = open_memstream(&text, &size);
-    char *copy = strdup(stats), *saved = NULL;
-    for (char *pair = strtok_r(copy, " \t\n", &saved); pair; pair = strtok_r(NULL, " \t\n", &saved)) {
-        char *equals = strchr(pair, '='), *end = NULL;
-        if (!equals || equals == pair)
-            continue;
-        *equals = 0;
-        strtod(equals + 1, &end);
-        bool name_ok = strspn(pair, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(pair);
-        if (name_ok && end != equals + 1 && *end == 0)
-            fprintf(out, "zrun_pool_%s %s\n", pair, equals + 1);
-    }
-    free(copy);
-    fclose(out);
-    return text;
-}
-
-/* RESULT goes to the front as it is; a one-frame message is the reply to STATS. */
+/* RESULT goes to the front as it is; POOL_STATS becomes the front's extra /metrics lines. */
 static void forward_pool_message(serve_t *self)
 {
-    zmsg_t *msg = zmsg_recv(self->pool);
-    zframe_t *first = msg ? zmsg_first(msg) : NULL;
-    if (first && zframe_streq(first, "RESULT"))
-        zmsg_send(&msg, self->front);
-    else if (first && zmsg_size(msg) == 1) {
-        char *stats = zframe_strdup(first), *lines = stats_to_metrics(stats);
-        zr_http_front_set_metrics(self->front, lines);
-        free(stats);
+    zr_reply_t reply;
+    zr_reply_kind_t kind = zr_inproc_reply_recv(self->pool, &reply);
+    if (kind == ZR_REPLY_RESULT)
+        zr_inproc_result_forward(self->front, &reply.frame);
+    else if (kind == ZR_REPLY_POOL_STATS) {
+        char *lines = NULL;
+        size_t size = 0;
+        FILE *out = open_memstream(&lines, &size);
+        zr_inproc_pool_stats_lines(&reply.stats, out);
+        fclose(out);
+        zr_inproc_send_metrics(self->front, lines);
         free(lines);
     }
-    zmsg_destroy(&msg);
+    zr_inproc_reply_fini(&reply);
 }
 
 /* Until SIGINT/SIGTERM (czmq's handler sets zsys_interrupted; the poller then reports it). */

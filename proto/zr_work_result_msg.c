@@ -1,7 +1,6 @@
-/* zr_work_result_msg: work result codec and its bridge to zr_job_result_t.
+/* zr_work_result_msg: the work result codec.
  * Layout in proto/PROTOCOL.md; encoder and decoder share one validity rule. */
 #include "proto/zr_work_result_msg.h"
-#include <limits.h>
 
 static bool result_valid(const zr_work_result_msg_t *msg)
 {
@@ -60,37 +59,4 @@ zr_decode_status_t zr_work_result_msg_decode(const uint8_t *data, size_t size,
     zr_wire_reader_open(&reader, data, size, ZR_MSG_WORK_RESULT);
     zr_work_result_msg_read(&reader, msg);
     return zr_wire_reader_close(&reader);
-}
-
-static zr_wire_bytes_t text(const char *data, size_t size)
-{
-    return (zr_wire_bytes_t) { data, data ? size : 0 };
-}
-
-void zr_work_result_msg_from_job(zr_work_result_msg_t *msg, const zr_job_result_t *job,
-                                 int64_t gateway_id, int64_t leader_id, uint64_t leader_epoch)
-{
-    bool http_fits = job->http_status >= 0 && job->http_status <= UINT16_MAX;
-    *msg = (zr_work_result_msg_t) {
-        .request_id = job->request_id, .gateway_id = gateway_id, .leader_id = leader_id,
-        .leader_epoch = leader_epoch, .worker_id = job->worker_id, .status = job->status,
-        .http_status = http_fits ? (uint16_t) job->http_status : 0,
-        .compile_ms = job->compile_ms, .run_ms = job->run_ms,
-        .body = text(job->body, job->body_len), .out = text(job->out, job->out_len),
-        .err = text(job->err, job->err_len),
-    };
-}
-
-zr_job_result_t *zr_work_result_msg_to_job(const zr_work_result_msg_t *msg)
-{
-    if (msg->worker_id < 0 || msg->worker_id > INT_MAX)
-        return NULL;
-    zr_job_result_t *job = zr_job_result_new(msg->request_id, msg->status, msg->body.data,
-                                             msg->body.size);
-    zr_job_result_set_output(job, msg->out.data, msg->out.size, msg->err.data, msg->err.size);
-    job->http_status = msg->http_status;
-    job->compile_ms = msg->compile_ms;
-    job->run_ms = msg->run_ms;
-    job->worker_id = (int) msg->worker_id;
-    return job;
 }

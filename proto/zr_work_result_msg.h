@@ -1,9 +1,9 @@
 /* zr_work_result_msg: one job's outcome (tcp): worker -> leader, leader -> gateway, and
- * embedded in recovery answers. Status values are runtime/zr_job.h's zr_job_status_t. */
+ * embedded in recovery answers; also the one form a result takes between actors of a process. */
 #ifndef ZR_WORK_RESULT_MSG_H
 #define ZR_WORK_RESULT_MSG_H
 #include "proto/zr_wire.h"
-#include "runtime/zr_job.h"
+#include "proto/zr_job_status.h"
 
 #define ZR_WORK_RESULT_MSG_FIXED_SIZE 65   /* everything but the three texts */
 
@@ -32,11 +32,5 @@ zr_decode_status_t zr_work_result_msg_decode(const uint8_t *data, size_t size,
 /* The fields after the 2-byte header, for messages that embed a result. */
 void zr_work_result_msg_write(zr_wire_writer_t *writer, const zr_work_result_msg_t *msg);
 void zr_work_result_msg_read(zr_wire_reader_t *reader, zr_work_result_msg_t *msg);
-
-/* Fills msg from a runner result; the texts point into job (lifetime of job). */
-void zr_work_result_msg_from_job(zr_work_result_msg_t *msg, const zr_job_result_t *job,
-                                 int64_t gateway_id, int64_t leader_id, uint64_t leader_epoch);
-/* A new zr_job_result_t owning copies of the texts; NULL if worker_id does not fit an int. */
-zr_job_result_t *zr_work_result_msg_to_job(const zr_work_result_msg_t *msg);
 
 #endif

@@ -1,7 +1,6 @@
 /* zr_actor: a start-up handshake on top of zactor_new, whose own signal carries no verdict.
  * After the zactor signal the actor sends "OK" or "ERROR <reason>" on its pipe. */
 #include "runtime/zr_actor.h"
-#include <stdarg.h>
 
 void zr_actor_ready(zsock_t *pipe)
 {
@@ -37,23 +36,4 @@ zactor_t *zr_actor_start(zactor_fn *fn, void *args, char *err, size_t err_size)
 void zr_actor_stop(zactor_t **actor_p)
 {
     zactor_destroy(actor_p);
-}
-
-zsock_t *zr_actor_subscribe(const void *topic, size_t topic_size, const char *format, ...)
-{
-    char endpoint[256];
-    va_list args;
-    va_start(args, format);
-    vsnprintf(endpoint, sizeof endpoint, format, args);
-    va_end(args);
-    zsock_t *sub = zsock_new(ZMQ_SUB);
-    zsock_set_linger(sub, 0);
-    zmq_setsockopt(zsock_resolve(sub), ZMQ_SUBSCRIBE, topic, topic_size);
-    zsock_connect(sub, "%s", endpoint);
-    return sub;
-}
-
-bool zr_actor_is_term(const char *command)
-{
-    return command && streq(command, "$TERM");
 }

@@ -15,12 +15,4 @@ void zr_actor_ready(zsock_t *pipe);
 /* Called by the actor when it cannot start; the actor must return right after. */
 void zr_actor_failed(zsock_t *pipe, const char *reason);
 
-/* A SUB socket (linger 0) connected to the inproc endpoint named by format, subscribed to
- * topic[0..topic_size) (size 0: everything). How actors listen to each other's PUBs. */
-zsock_t *zr_actor_subscribe(const void *topic, size_t topic_size, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* True if command is "$TERM", the owner's request to end the actor's loop. */
-bool zr_actor_is_term(const char *command);
-
 #endif

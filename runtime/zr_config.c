@@ -19,12 +19,12 @@ typedef struct {
 #define LONG_KEY(name, field, min, max) { name, offsetof(zr_config_t, field), true, min, max }
 
 static const number_key_t cluster_keys[] = {
-    INT_KEY("base_interval_ms", base_interval_ms, 10, 60000),
-    INT_KEY("fail_after_ms", fail_after_ms, 20, 3600000),
-    INT_KEY("cleanup_after_ms", cleanup_after_ms, 20, 7200000),
-    INT_KEY("election_final_wait_ms", election_final_wait_ms, 1, 60000),
-    INT_KEY("election_max_backoff_ms", election_max_backoff_ms, 10, 600000),
-    INT_KEY("election_startup_wait_ms", election_startup_wait_ms, 0, 600000),
+    INT_KEY("base_interval_ms", timings.base_interval_ms, 10, 60000),
+    INT_KEY("fail_after_ms", timings.fail_after_ms, 20, 3600000),
+    INT_KEY("cleanup_after_ms", timings.cleanup_after_ms, 20, 7200000),
+    INT_KEY("election_final_wait_ms", timings.election_final_wait_ms, 1, 60000),
+    INT_KEY("election_max_backoff_ms", timings.election_max_backoff_ms, 10, 600000),
+    INT_KEY("election_startup_wait_ms", timings.election_startup_wait_ms, 0, 600000),
     INT_KEY("queue_deadline_ms", queue_deadline_ms, 100, 3600000),
     LONG_KEY("body_limit", body_limit, 1024, 64L << 20),
 };
@@ -61,8 +61,7 @@ void zr_config_defaults(zr_config_t *config)
     memset(config, 0, sizeof *config);
     snprintf(config->log_dir, sizeof config->log_dir, "logs");
     config->log_level = ZR_LOG_INFO;
-    config->base_interval_ms = 100;
-    config->election_startup_wait_ms = -1;   /* derived from the base unless set (0 turns it off) */
+    zr_timings_init(&config->timings, ZR_TIMINGS_DEFAULT_BASE_MS);   /* derived unless set */
     config->queue_deadline_ms = 60000;
     config->body_limit = 1L << 20;
     config->runner_jvms = 2;
@@ -251,26 +250,17 @@ static int load_nodes(parse_context_t *ctx, zconfig_t *section, zr_config_t *con
     return check_port_clashes(ctx, config);
 }
 
-/* Fills the timings left at 0 from the base interval, then checks they fit together. */
+/* Fills the timings the file left unset from the base interval, then checks they fit together. */
 static int derive_timings(parse_context_t *ctx, zr_config_t *config)
 {
-    int base = config->base_interval_ms;
-    if (!config->fail_after_ms)
-        config->fail_after_ms = 10 * base;
-    if (!config->cleanup_after_ms)
-        config->cleanup_after_ms = 2 * config->fail_after_ms;
-    if (!config->election_final_wait_ms)
-        config->election_final_wait_ms = base / 2 > 20 ? base / 2 : 20;
-    if (!config->election_max_backoff_ms)
-        config->election_max_backoff_ms = 10 * base;
-    if (config->election_startup_wait_ms < 0)
-        config->election_startup_wait_ms = 30 * base;
-    if (config->fail_after_ms < 2 * base)
+    zr_timings_t *t = &config->timings;
+    zr_timings_derive(t);
+    if (t->fail_after_ms < 2 * t->base_interval_ms)
         return fail(ctx, "cluster/fail_after_ms: %d is less than two heartbeat intervals (%d)",
-                    config->fail_after_ms, 2 * base);
-    if (config->cleanup_after_ms <= config->fail_after_ms)
+                    t->fail_after_ms, 2 * t->base_interval_ms);
+    if (t->cleanup_after_ms <= t->fail_after_ms)
         return fail(ctx, "cluster/cleanup_after_ms: %d must be greater than fail_after_ms (%d)",
-                    config->cleanup_after_ms, config->fail_after_ms);
+                    t->cleanup_after_ms, t->fail_after_ms);
     return 0;
 }
 

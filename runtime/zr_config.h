@@ -3,6 +3,7 @@
 #ifndef ZR_CONFIG_H
 #define ZR_CONFIG_H
 #include <stddef.h>
+#include "runtime/zr_timings.h"
 
 #define ZR_CONFIG_MAX_NODES 64
 
@@ -21,12 +22,7 @@ typedef struct {
 typedef struct {
     char log_dir[512];
     int log_level;                 /* zr_log_level_t */
-    int base_interval_ms;          /* heartbeat/gossip period; the other timings derive from it */
-    int fail_after_ms;             /* no heartbeat for this long: SERVER FAILED (default 10 x base) */
-    int cleanup_after_ms;          /* failed entry forgotten after (default 2 x fail) */
-    int election_final_wait_ms;    /* ZooKeeper's finalizeWait (default base / 2, min 20) */
-    int election_max_backoff_ms;   /* cap of the notification resend back-off (default 10 x base) */
-    int election_startup_wait_ms;  /* first election: wait this long to hear every voter (30 x base) */
+    zr_timings_t timings;          /* derived from the base interval unless the file sets them */
     int queue_deadline_ms;         /* gateway: how long a request waits for a leader */
     long body_limit;               /* largest accepted request body, bytes */
     int runner_jvms;

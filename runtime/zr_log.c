@@ -51,6 +51,11 @@ static int make_dirs(const char *dir)
     return (mkdir(path, 0755) == 0 || errno == EEXIST) ? 0 : -1;
 }
 
+void zr_log_file_name(char *out, size_t size, const char *dir, int node_id, const char *name)
+{
+    snprintf(out, size, "%s/node-%d-%s.log", dir, node_id, name);
+}
+
 zr_log_t *zr_log_open(const char *dir, int node_id, const char *name)
 {
     zr_log_t *self = calloc(1, sizeof *self);
@@ -59,7 +64,9 @@ zr_log_t *zr_log_open(const char *dir, int node_id, const char *name)
     self->fd = -1;
     if (!dir)
         return self;
-    if (make_dirs(dir) != 0 || asprintf(&self->path, "%s/node-%d-%s.log", dir, node_id, name) < 0) {
+    char path[1024];
+    zr_log_file_name(path, sizeof path, dir, node_id, name);
+    if (make_dirs(dir) != 0 || !(self->path = strdup(path))) {
         free(self);
         return NULL;
     }

@@ -4,6 +4,7 @@
 #define ZR_LOG_H
 #include <stdbool.h>
 #include <stdarg.h>
+#include <stddef.h>
 
 typedef enum { ZR_LOG_DEBUG, ZR_LOG_INFO, ZR_LOG_WARN, ZR_LOG_ERROR, ZR_LOG_OFF } zr_log_level_t;
 
@@ -19,6 +20,8 @@ int zr_log_level_parse(const char *name);
  * dir NULL means a logger that writes nowhere (still counts lines). NULL on error. */
 zr_log_t *zr_log_open(const char *dir, int node_id, const char *name);
 void zr_log_close(zr_log_t **self_p);
+/* The file a logger of that node and name writes: "<dir>/node-<node_id>-<name>.log". */
+void zr_log_file_name(char *out, size_t size, const char *dir, int node_id, const char *name);
 const char *zr_log_path(const zr_log_t *self);
 
 /* Writes "<timestamp> <LEVEL> <message>\n" if level >= the process level. */

@@ -3,8 +3,8 @@
 #include <czmq.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "runtime/zr_job.h"
-#include "runtime/zr_runner_pool.h"
+#include "runtime/runner/zr_runner_pool.h"
+#include "tests/unit/test_runner_support.h"
 
 static uint64_t next_id = 1;
 
@@ -20,17 +20,15 @@ static zactor_t *pool_new(int jvms)
     return zr_runner_pool_new(&config);
 }
 
-static zr_job_result_t *recv_result(zactor_t *pool)
+static test_result_t *recv_result(zactor_t *pool)
 {
-    zmsg_t *msg = zmsg_recv(pool);
-    zr_job_result_t *result = msg ? zr_job_result_from_msg(msg) : NULL;
-    zmsg_destroy(&msg);
-    return result;
+    return test_runner_recv(pool);
 }
 
 static void submit(zactor_t *pool, const char *source)
 {
-    zsock_send(pool, "s8b", "RUN", next_id++, source, strlen(source));
+    zr_work_request_msg_t request = { .request_id = next_id++, .source = { source, strlen(source) } };
+    zr_inproc_run(pool, &request);
 }
 
 static void hello(char *source, size_t size, uint64_t n)
@@ -61,13 +59,13 @@ static void sequential(zactor_t *pool, const char *label, int count, bool cached
         hello(source, sizeof source, cached ? 0 : next_id);
         int64_t start = zclock_usecs();
         submit(pool, source);
-        zr_job_result_t *result = recv_result(pool);
+        test_result_t *result = recv_result(pool);
         latency[i] = zclock_usecs() - start;
         compile[i] = result->compile_ms;
         run[i] = result->run_ms;
         if (result->status != ZR_JOB_OK)
             printf("unexpected: %s\n", result->body);
-        zr_job_result_destroy(&result);
+        test_result_destroy(&result);
     }
     if (print)
         printf("%-34s n=%-4d p50 %6.2f ms  p90 %6.2f ms  (compile p50 %lld ms, run p50 %lld ms)\n", label, count,
@@ -88,20 +86,16 @@ static double throughput(zactor_t *pool, int count)
         submit(pool, source);
     }
     for (int i = 0; i < count; i++) {
-        zr_job_result_t *result = recv_result(pool);
-        zr_job_result_destroy(&result);
+        test_result_t *result = recv_result(pool);
+        test_result_destroy(&result);
     }
     return count * 1000.0 / (double) (zclock_mono() - start + 1);
 }
 
 static long rss_per_jvm(zactor_t *pool, int jvms)
 {
-    zstr_send(pool, "STATS");
-    char *stats = zstr_recv(pool);
-    const char *at = strstr(stats, "rss_kb=");
-    long kb = at ? atol(at + 7) : -1;
-    zstr_free(&stats);
-    return kb / jvms;
+    zr_pool_stats_t stats = { 0 };
+    return test_runner_stats(pool, &stats) ? (long) stats.rss_kb / jvms : -1;
 }
 
 static const char *hostile[] = {
@@ -122,9 +116,9 @@ static void hostile_round(zactor_t *pool)
 {
     for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
         submit(pool, hostile[i]);
-        zr_job_result_t *result = recv_result(pool);
+        test_result_t *result = recv_result(pool);
         printf("  hostile %c -> %.*s\n", 'A' + (int) i, (int) strcspn(result->body, "\n"), result->body);
-        zr_job_result_destroy(&result);
+        test_result_destroy(&result);
     }
 }
 

@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include "actors/zr_cluster_view.h"
+#include "actors/gateway/zr_cluster_view.h"
 
 static zr_config_t *three_nodes_and_gateway(void)
 {

@@ -28,11 +28,11 @@ static void example_file_loads(void **state)
     assert_int_equal(seven->tcp_port, 8072);
     assert_string_equal(seven->ipv4, "127.0.0.1");
     assert_null(zr_config_node(config, 8));
-    assert_int_equal(config->base_interval_ms, 100);
-    assert_int_equal(config->fail_after_ms, 1000);
-    assert_int_equal(config->cleanup_after_ms, 2000);
-    assert_int_equal(config->election_final_wait_ms, 50);
-    assert_int_equal(config->election_startup_wait_ms, 3000);
+    assert_int_equal(config->timings.base_interval_ms, 100);
+    assert_int_equal(config->timings.fail_after_ms, 1000);
+    assert_int_equal(config->timings.cleanup_after_ms, 2000);
+    assert_int_equal(config->timings.election_final_wait_ms, 50);
+    assert_int_equal(config->timings.election_startup_wait_ms, 3000);
     assert_int_equal(config->runner_jvms, 2);
     assert_int_equal(config->body_limit, 1 << 20);
     assert_int_equal(config->log_level, ZR_LOG_INFO);
@@ -50,7 +50,7 @@ static void minimal_file_gets_defaults(void **state)
     assert_int_equal(config->queue_deadline_ms, 60000);
     zr_config_destroy(&config);
     config = zr_config_parse("cluster\n    election_startup_wait_ms = 0\n" TWO_NODES, "mini.zpl", err, sizeof err);
-    assert_int_equal(config->election_startup_wait_ms, 0);
+    assert_int_equal(config->timings.election_startup_wait_ms, 0);
     assert_string_equal(zr_config_node(config, 2)->host, "127.0.0.1");
     zr_config_destroy(&config);
 }

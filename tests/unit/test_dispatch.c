@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
-#include "actors/zr_dispatch.h"
+#include "actors/work/zr_dispatch.h"
 #include "tests/unit/test_support.h"
 
 #define LEADER 7

@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
-#include "actors/zr_result_cache.h"
+#include "actors/work/zr_result_cache.h"
 
 static zr_job_key_t key(uint64_t request_id)
 {

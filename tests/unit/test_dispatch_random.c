@@ -9,8 +9,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include "actors/zr_dispatch.h"
-#include "actors/zr_pending.h"
+#include "actors/work/zr_dispatch.h"
+#include "actors/gateway/zr_pending.h"
 #include "tests/unit/test_support.h"
 
 #define GATEWAY 0

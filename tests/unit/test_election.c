@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "actors/zr_election.h"
+#include "actors/election/zr_election.h"
 #include "test_support.h"
 
 /* ---- the core alone ------------------------------------------------------------------- */
@@ -84,12 +84,15 @@ static void bad_configs_are_refused(void **state)
 static void timings_follow_the_base_interval(void **state)
 {
     zr_election_config_t config = { 0 };
-    zr_election_config_timings(&config, 100);
+    zr_timings_t timings;
+    zr_timings_default(&timings, 100);
+    zr_election_config_timings(&config, &timings);
     assert_int_equal(config.final_wait_ms, 50);
     assert_int_equal(config.initial_backoff_ms, 50);
     assert_int_equal(config.max_backoff_ms, 1000);
     assert_int_equal(config.startup_wait_ms, 3000);
-    zr_election_config_timings(&config, 10);
+    zr_timings_default(&timings, 10);
+    zr_election_config_timings(&config, &timings);
     assert_int_equal(config.final_wait_ms, 20);
     assert_int_equal(config.max_backoff_ms, 100);
 }
@@ -632,7 +635,9 @@ static void sim_flush(sim_t *sim, sim_node_t *node)
 static void sim_start(sim_t *sim, sim_node_t *node)
 {
     zr_election_config_t config = { node->id, node->observer, 0, sim->voter_ids, sim->voter_count, 0, 0, 0, 0 };
-    zr_election_config_timings(&config, ZR_ELECTION_DEFAULT_BASE_MS);
+    zr_timings_t timings;
+    zr_timings_default(&timings, ZR_TIMINGS_DEFAULT_BASE_MS);
+    zr_election_config_timings(&config, &timings);
     if (sim->initial_backoff_ms)
         config.initial_backoff_ms = sim->initial_backoff_ms;
     if (sim->startup_wait_ms)
@@ -834,7 +839,7 @@ static void run_startup(sim_stats_t *stats, uint64_t seed, const int64_t *order,
 {
     static sim_t sim;
     sim_init(&sim, seed, voters, perfect);
-    sim.initial_backoff_ms = seed % 2 ? ZR_ELECTION_DEFAULT_BASE_MS : 0;
+    sim.initial_backoff_ms = seed % 2 ? ZR_TIMINGS_DEFAULT_BASE_MS : 0;
     sim_schedule(&sim, order, 40);
     sim_quiet(&sim, 60000);
     sim_expect_one_leader(&sim, (int64_t) voters, 0);
@@ -1012,7 +1017,7 @@ static void leader_failure_elects_the_next_at_a_higher_epoch(void **state)
 
 /* ---- the start-up wait ------------------------------------------------------------------ */
 
-#define STARTUP_WAIT_MS (ZR_ELECTION_STARTUP_WAIT_BASES * ZR_ELECTION_DEFAULT_BASE_MS)
+#define STARTUP_WAIT_MS (30 * ZR_TIMINGS_DEFAULT_BASE_MS)   /* zr_timings' default */
 
 /* Voters start in `order`, one at a time, each 0..max_gap ms after the one before; the
  * observer somewhere in between. Returns when the last of them starts. */

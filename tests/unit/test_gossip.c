@@ -6,8 +6,8 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
-#include "actors/zr_gossip.h"
-#include "actors/zr_gossip_text.h"
+#include "actors/gossip/zr_gossip.h"
+#include "actors/gossip/zr_gossip_text.h"
 
 #define BASE 100
 #define FAIL 1000
@@ -20,7 +20,10 @@ static zr_gossip_config_t config_for(int64_t self_id, const int64_t *ids, size_t
 {
     zr_gossip_config_t config = { .self_id = self_id, .server_ids = ids, .server_count = count,
                                   .random_seed = 42 };
-    zr_gossip_config_timings(&config, BASE);
+    zr_timings_t timings;
+    zr_timings_default(&timings, BASE);
+    zr_gossip_config_timings(&config, &timings);
+    config.startup_grace_ms = GRACE;   /* finite here, to test the grace itself */
     return config;
 }
 
@@ -110,10 +113,13 @@ static void bad_configs_are_refused(void **state)
 
 static void defaults_derive_from_the_base(void **state)
 {
-    zr_gossip_config_t config = config_for(1, five, 5);
+    zr_gossip_config_t config = { 0 };
+    zr_timings_t timings;
+    zr_timings_default(&timings, BASE);
+    zr_gossip_config_timings(&config, &timings);
     assert_int_equal(config.fail_after_ms, FAIL);
     assert_int_equal(config.cleanup_after_ms, CLEANUP);
-    assert_int_equal(config.startup_grace_ms, GRACE);
+    assert_int_equal(config.startup_grace_ms, ZR_TIMING_NEVER);   /* never heard: not failed */
 }
 
 /* Each interval: sequence + 1, the table to one live peer, a bare heartbeat to the others. */

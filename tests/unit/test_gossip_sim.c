@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "actors/zr_gossip.h"
+#include "actors/gossip/zr_gossip.h"
 #include "test_support.h"
 
 #define NODES 8              /* id 0 is the gateway, 1..7 peers; the leader-equivalent is 7 */
@@ -102,9 +102,12 @@ static void start(sim_t *sim, int id)
     zr_gossip_config_t config = { .self_id = id, .server_ids = members, .server_count = NODES,
                                   .random_seed = sim_random(sim),
                                   .first_seq = 1000 * (uint64_t) id };
-    zr_gossip_config_timings(&config, BASE);
-    config.fail_after_ms = sim->fail_ms;
-    config.cleanup_after_ms = ZR_GOSSIP_CLEANUP_FAILS * sim->fail_ms;
+    zr_timings_t timings;
+    zr_timings_init(&timings, BASE);
+    timings.fail_after_ms = (int) sim->fail_ms;
+    timings.gossip_startup_grace_ms = 30 * BASE;   /* finite: nodes start within MAX_START */
+    zr_timings_derive(&timings);
+    zr_gossip_config_timings(&config, &timings);
     node->core = zr_gossip_new(&config, sim->now + node->offset);
     assert_non_null(node->core);
     node->started = node->alive = true;

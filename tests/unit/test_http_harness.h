@@ -12,8 +12,8 @@
  *               | "PAGE" path status plain json (passed on to the front). */
 #ifndef TEST_HTTP_HARNESS_H
 #define TEST_HTTP_HARNESS_H
-#include "runtime/zr_http_front.h"
-#include "runtime/zr_job.h"
+#include "runtime/http/zr_http_front.h"
+#include "runtime/zr_inproc.h"
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
@@ -55,22 +55,29 @@ static inline zlistx_t *fake_job_list(void)
     return list;
 }
 
+/* A result as a runner pool would send it: standalone (gateway 0, leader 0), worker 0. */
+static inline zr_work_result_msg_t fake_result(uint64_t id, zr_job_status_t status, const char *text)
+{
+    return (zr_work_result_msg_t) { .request_id = id, .status = status,
+                                    .http_status = (uint16_t) zr_job_status_http(status),
+                                    .body = { text, strlen(text) } };
+}
+
 static inline void fake_answer(fake_owner_t *self, uint64_t id, zr_job_status_t status, const char *text)
 {
-    zr_job_result_t *result = zr_job_result_new(id, status, text, strlen(text));
-    zr_job_result_send(zactor_sock(self->front), result);
-    zr_job_result_destroy(&result);
+    zr_work_result_msg_t result = fake_result(id, status, text);
+    zr_inproc_result_send(self->front, &result);
 }
 
 static inline void fake_answer_full(fake_owner_t *self, uint64_t id)
 {
-    zr_job_result_t *result = zr_job_result_new(id, ZR_JOB_OK, "42", 2);
-    zr_job_result_set_output(result, "out\n", 4, "err\n", 4);
-    result->worker_id = 5;
-    result->compile_ms = 7;
-    result->run_ms = 3;
-    zr_job_result_send(zactor_sock(self->front), result);
-    zr_job_result_destroy(&result);
+    zr_work_result_msg_t result = fake_result(id, ZR_JOB_OK, "42");
+    result.out = (zr_wire_bytes_t) { "out\n", 4 };
+    result.err = (zr_wire_bytes_t) { "err\n", 4 };
+    result.worker_id = 5;
+    result.compile_ms = 7;
+    result.run_ms = 3;
+    zr_inproc_result_send(self->front, &result);
 }
 
 static inline void fake_keep(zlistx_t *list, uint64_t id, const char *text)
@@ -118,7 +125,7 @@ static inline void fake_on_job(fake_owner_t *self, uint64_t id, const char *sour
         fake_answer_full(self, id);
     else if (starts_with(source, "fail ")) {
         const char *reason = strchr(rest, ' ') ? strchr(rest, ' ') + 1 : "";
-        zr_http_front_fail(self->front, id, atoi(rest), reason);
+        zr_inproc_fail_send(self->front, id, atoi(rest), reason);
     }
     else if (starts_with(source, "hold ")) {
         fake_keep(self->held, id, rest);
@@ -135,18 +142,13 @@ static inline void fake_on_job(fake_owner_t *self, uint64_t id, const char *sour
 
 static inline void fake_on_front(fake_owner_t *self)
 {
-    char *command = NULL;
-    uint64_t id = 0;
-    byte *source = NULL;
-    size_t size = 0;
-    if (zsock_recv(self->front, "s8b", &command, &id, &source, &size) == 0 && streq(command, "JOB")) {
-        char *text = calloc(1, size + 1);
-        memcpy(text, source, size);
-        fake_on_job(self, id, text);
+    zr_reply_t reply;
+    if (zr_inproc_reply_recv(self->front, &reply) == ZR_REPLY_JOB) {
+        char *text = zframe_strdup(reply.frame);
+        fake_on_job(self, reply.job_id, text);
         free(text);
     }
-    free(command);
-    free(source);
+    zr_inproc_reply_fini(&reply);
 }
 
 /* Returns false on $TERM. */
@@ -164,10 +166,10 @@ static inline bool fake_on_test(fake_owner_t *self)
         zstr_send(self->pipe, "RELEASED");
     }
     else if (go_on && streq(command, "METRICS"))
-        zr_http_front_set_metrics(self->front, argument);
+        zr_inproc_send_metrics(self->front, argument);
     else if (go_on && streq(command, "PAGE")) {
         char *status = zmsg_popstr(msg), *plain = zmsg_popstr(msg), *json = zmsg_popstr(msg);
-        zr_http_front_set_page(self->front, argument, atoi(status), plain, json);
+        zr_inproc_page_send(self->front, argument, atoi(status), plain, json);
         free(status);
         free(plain);
         free(json);

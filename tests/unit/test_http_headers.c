@@ -7,9 +7,9 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include "runtime/zr_http_headers.h"
-#include "runtime/zr_http_metrics.h"
-#include "runtime/zr_http_response.h"
+#include "runtime/http/zr_http_headers.h"
+#include "runtime/http/zr_http_metrics.h"
+#include "runtime/http/zr_http_response.h"
 
 static void content_type_matches_with_parameters(void **state)
 {
@@ -70,20 +70,19 @@ static json_t *load(char *text)
 
 static void result_json_has_the_contract_fields_in_order(void **state)
 {
-    zr_job_result_t *result = zr_job_result_new(9, ZR_JOB_COMPILE_ERROR, "Code did not compile:\n", 22);
-    zr_job_result_set_output(result, "o", 1, "e\xff", 2);   /* stderr is not valid UTF-8 */
-    char *text = zr_http_result_json(77, result);
+    zr_work_result_msg_t result = { .request_id = 9, .status = ZR_JOB_COMPILE_ERROR,
+                                    .body = { "Code did not compile:\n", 22 }, .out = { "o", 1 },
+                                    .err = { "e\xff", 2 } };   /* stderr is not valid UTF-8 */
+    char *text = zr_http_result_json(77, &result);
     assert_string_equal(text, "{\"request_id\":77,\"status\":\"COMPILE_ERROR\",\"result\":null,"
                               "\"error\":\"Code did not compile:\\n\",\"stdout\":\"o\",\"stderr\":\"e?\","
                               "\"worker\":0,\"compile_ms\":0,\"run_ms\":0}");
     free(text);
-    zr_job_result_destroy(&result);
-    result = zr_job_result_new(1, ZR_JOB_OK, "null", 4);
-    json_t *root = load(zr_http_result_json(1, result));
+    result = (zr_work_result_msg_t) { .request_id = 1, .status = ZR_JOB_OK, .body = { "null", 4 } };
+    json_t *root = load(zr_http_result_json(1, &result));
     assert_string_equal(json_string_value(json_object_get(root, "result")), "null");
     assert_true(json_is_null(json_object_get(root, "error")));
     json_decref(root);
-    zr_job_result_destroy(&result);
 }
 
 static void error_json_has_the_same_shape(void **state)

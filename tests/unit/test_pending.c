@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
-#include "actors/zr_pending.h"
+#include "actors/gateway/zr_pending.h"
 
 #define DEADLINE 1000
 

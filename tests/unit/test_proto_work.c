@@ -1,5 +1,5 @@
 /* test_proto_work: work request, work result and worker hello: round trips with empty and
- * maximal texts, caps on both sides, reserved flags, enum ranges and the zr_job bridge. */
+ * maximal texts, caps on both sides, reserved flags, enum ranges and the job status names. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -223,34 +223,15 @@ static void result_decoder_rejects_bad_values(void **state)
     }
 }
 
-static void result_bridges_to_and_from_job(void **state)
+static void job_status_names_and_http_codes(void **state)
 {
-    zr_job_result_t *job = zr_job_result_new(77, ZR_JOB_RUNTIME_ERROR, "boom\ntrace", 10);
-    zr_job_result_set_output(job, "printed", 7, "", 0);
-    job->compile_ms = 5;
-    job->run_ms = 6;
-    job->worker_id = 3;
-    zr_work_result_msg_t msg, got;
-    zr_work_result_msg_from_job(&msg, job, 0, 2, 9);
-    size_t len = 0;
-    assert_int_equal(zr_work_result_msg_encode(&msg, encoded, encoded_cap, &len), ZR_ENCODE_OK);
-    zr_job_result_destroy(&job);
-    assert_int_equal(zr_work_result_msg_decode(encoded, len, &got), ZR_DECODE_OK);
-    assert_true(got.leader_id == 2 && got.leader_epoch == 9 && got.gateway_id == 0);
-    job = zr_work_result_msg_to_job(&got);
-    assert_non_null(job);
-    assert_true(job->request_id == 77);
-    assert_int_equal(job->status, ZR_JOB_RUNTIME_ERROR);
-    assert_int_equal(job->http_status, 400);
-    assert_string_equal(job->body, "boom\ntrace");
-    assert_string_equal(job->out, "printed");
-    assert_int_equal(job->err_len, 0);
-    assert_int_equal(job->compile_ms, 5);
-    assert_int_equal(job->run_ms, 6);
-    assert_int_equal(job->worker_id, 3);
-    zr_job_result_destroy(&job);
-    got.worker_id = (int64_t) 1 << 40;
-    assert_null(zr_work_result_msg_to_job(&got));
+    static const char *const names[] = { "OK", "COMPILE_ERROR", "RUNTIME_ERROR", "LIMIT", "INTERNAL" };
+    static const int http[] = { 200, 400, 400, 400, 500 };
+    for (int status = ZR_JOB_OK; status <= ZR_JOB_INTERNAL; status++) {
+        assert_string_equal(zr_job_status_name((zr_job_status_t) status), names[status]);
+        assert_int_equal(zr_job_status_http((zr_job_status_t) status), http[status]);
+    }
+    assert_string_equal(zr_job_status_name((zr_job_status_t) 99), "INTERNAL");
 }
 
 /* ---- worker hello ---------------------------------------------------------------- */
@@ -287,7 +268,7 @@ int main(void)
         cmocka_unit_test(result_round_trips_edge_values),
         cmocka_unit_test(result_refuses_oversize_texts_and_bad_values),
         cmocka_unit_test(result_decoder_rejects_bad_values),
-        cmocka_unit_test(result_bridges_to_and_from_job),
+        cmocka_unit_test(job_status_names_and_http_codes),
         cmocka_unit_test(hello_round_trips_and_rejects),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

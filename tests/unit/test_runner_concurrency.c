@@ -81,10 +81,11 @@ static void route(zactor_t *pool, zsock_t *front, int total)
             assert_int_equal(zsock_recv(front, "f8s", &identity, &id, &source), 0);
             snprintf(key, sizeof key, "%llu", (unsigned long long) id);
             zhashx_insert(owners, key, identity);
-            zsock_send(pool, "s8b", "RUN", id, source, strlen(source));
+            zr_work_request_msg_t request = { .request_id = id, .source = { source, strlen(source) } };
+            zr_inproc_run(pool, &request);
             zstr_free(&source);
         } else {
-            zr_job_result_t *result = test_runner_recv(pool);
+            test_result_t *result = test_runner_recv(pool);
             assert_non_null(result);
             char key[24];
             snprintf(key, sizeof key, "%llu", (unsigned long long) result->request_id);
@@ -92,7 +93,7 @@ static void route(zactor_t *pool, zsock_t *front, int total)
             assert_non_null(identity);
             zsock_send(front, "f8ss", identity, result->request_id, result->body, result->out);
             zhashx_delete(owners, key);
-            zr_job_result_destroy(&result);
+            test_result_destroy(&result);
             answered++;
         }
     }
@@ -119,11 +120,12 @@ static void concurrent_submitters_get_their_own_answers(void **state)
         zstr_free(&verdict);
         zactor_destroy(&submitters[i]);
     }
-    zstr_send(pool, "STATS");
-    char *stats = zstr_recv(pool);
-    printf("%d jobs in %lld ms; pool: %s\n", SUBMITTERS * JOBS, (long long) (zclock_mono() - start), stats);
-    assert_non_null(strstr(stats, " ok=400 "));
-    zstr_free(&stats);
+    zr_pool_stats_t stats = { 0 };
+    assert_true(test_runner_stats(pool, &stats));
+    printf("%d jobs in %lld ms; pool: %llu ok of %llu, %u JVMs\n", SUBMITTERS * JOBS,
+           (long long) (zclock_mono() - start), (unsigned long long) stats.ok,
+           (unsigned long long) stats.jobs, stats.jvms);
+    assert_int_equal(stats.ok, 400);
     zsock_destroy(&front);
     zactor_destroy(&pool);
 }

@@ -28,7 +28,7 @@ static int stop_pool(void **state)
     return 0;
 }
 
-static void assert_first_line(const zr_job_result_t *result, zr_job_status_t status, const char *line)
+static void assert_first_line(const test_result_t *result, zr_job_status_t status, const char *line)
 {
     assert_int_equal(result->http_status, 400);
     assert_int_equal(result->status, status);
@@ -40,29 +40,29 @@ static void assert_first_line(const zr_job_result_t *result, zr_job_status_t sta
 /* The pool still answers a normal job correctly. */
 static void assert_pool_serves(void)
 {
-    zr_job_result_t *result = test_runner_run_case(pool, next_id++, "hello.java");
+    test_result_t *result = test_runner_run_case(pool, next_id++, "hello.java");
     assert_non_null(result);
     assert_int_equal(result->status, ZR_JOB_OK);
     assert_string_equal(result->body, "Hello, world!");
     assert_string_equal(result->out, "to stdout\n");
-    zr_job_result_destroy(&result);
+    test_result_destroy(&result);
 }
 
 static void check(const char *file, zr_job_status_t status, const char *first_line)
 {
-    zr_job_result_t *result = test_runner_run_case(pool, next_id++, file);
+    test_result_t *result = test_runner_run_case(pool, next_id++, file);
     assert_non_null(result);
     assert_first_line(result, status, first_line);
-    zr_job_result_destroy(&result);
+    test_result_destroy(&result);
     assert_pool_serves();
 }
 
 static void check_text(const char *source, zr_job_status_t status, const char *first_line)
 {
-    zr_job_result_t *result = test_runner_run_text(pool, next_id++, source, strlen(source));
+    test_result_t *result = test_runner_run_text(pool, next_id++, source, strlen(source));
     assert_non_null(result);
     assert_first_line(result, status, first_line);
-    zr_job_result_destroy(&result);
+    test_result_destroy(&result);
     assert_pool_serves();
 }
 
@@ -89,12 +89,12 @@ static void heap_exhaustion_hits_the_memory_limit(void **state)
 
 static void flood_of_output_hits_the_output_limit(void **state)
 {
-    zr_job_result_t *result = test_runner_run_case(pool, next_id++, "hostile_print.java");
+    test_result_t *result = test_runner_run_case(pool, next_id++, "hostile_print.java");
     assert_non_null(result);
     assert_first_line(result, ZR_JOB_LIMIT,
                       "Output limit exceeded: the job printed more than 1048576 bytes (stdout and stderr together)");
     assert_int_equal(result->out_len, 1 << 20);   /* what fits is kept, the rest dropped */
-    zr_job_result_destroy(&result);
+    test_result_destroy(&result);
     assert_pool_serves();
 }
 
@@ -111,11 +111,11 @@ static void threads_of_the_runner_are_out_of_reach(void **state)
 
 static void deep_recursion_is_a_runtime_error(void **state)
 {
-    zr_job_result_t *result = test_runner_run_case(pool, next_id++, "hostile_recursion.java");
+    test_result_t *result = test_runner_run_case(pool, next_id++, "hostile_recursion.java");
     assert_non_null(result);
     assert_first_line(result, ZR_JOB_RUNTIME_ERROR, "Could not create and run instance of class");
     assert_non_null(strstr(result->body, "Caused by: java.lang.StackOverflowError"));
-    zr_job_result_destroy(&result);
+    test_result_destroy(&result);
     assert_pool_serves();
 }
 
@@ -145,33 +145,32 @@ static void files_outside_scratch_are_refused(void **state)
 
 static void scratch_files_work_and_do_not_outlive_their_job(void **state)
 {
-    zr_job_result_t *result = test_runner_run_case(pool, next_id++, "scratch_files.java");
+    test_result_t *result = test_runner_run_case(pool, next_id++, "scratch_files.java");
     assert_non_null(result);
     assert_int_equal(result->status, ZR_JOB_OK);
     assert_string_equal(result->body, "kept in scratch true");
-    zr_job_result_destroy(&result);
+    test_result_destroy(&result);
     const char *look = "import java.nio.file.*; public class Look { public String run() {"
                        " return \"exists \" + Files.exists(Path.of(\"note.txt\")); } }";
     result = test_runner_run_text(pool, next_id++, look, strlen(look));
     assert_non_null(result);
     assert_string_equal(result->body, "exists false");
-    zr_job_result_destroy(&result);
+    test_result_destroy(&result);
 }
 
 static void threads_left_running_cost_their_jvm(void **state)
 {
     const char *source = "public class Leaver { public String run() { Thread t = new Thread(() -> {"
                          " while (true) { } }); t.setDaemon(true); t.start(); return \"left\"; } }";
-    zr_job_result_t *result = test_runner_run_text(pool, next_id++, source, strlen(source));
+    test_result_t *result = test_runner_run_text(pool, next_id++, source, strlen(source));
     assert_non_null(result);
     assert_int_equal(result->status, ZR_JOB_OK);
     assert_string_equal(result->body, "left");
-    zr_job_result_destroy(&result);
+    test_result_destroy(&result);
     assert_pool_serves();   /* on a fresh JVM: the spinning thread died with the old one */
-    zstr_send(pool, "STATS");
-    char *stats = zstr_recv(pool);
-    assert_non_null(strstr(stats, "jvms=1 "));
-    zstr_free(&stats);
+    zr_pool_stats_t stats = { 0 };
+    assert_true(test_runner_stats(pool, &stats));
+    assert_int_equal(stats.jvms, 1);
 }
 
 int main(void)

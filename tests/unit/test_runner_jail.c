@@ -7,7 +7,7 @@
 #include <czmq.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "runtime/zr_runner_jail.h"
+#include "runtime/runner/zr_runner_jail.h"
 
 typedef struct {
     char output[8192];

@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
-#include "runtime/zr_runner_proto.h"
+#include "runtime/runner/zr_runner_proto.h"
 
 typedef struct {
     uint8_t data[512];

@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include "runtime/zr_clock.h"
-#include "runtime/zr_runner_sched.h"
+#include "runtime/runner/zr_runner_sched.h"
 
 static const zr_runner_sched_config_t config = {
     .wall_ms = 10000, .start_ms = 30000, .jobs_per_jvm = 3,

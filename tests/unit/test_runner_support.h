@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "runtime/zr_job.h"
-#include "runtime/zr_runner_pool.h"
+#include "runtime/runner/zr_runner_pool.h"
+#include "runtime/zr_inproc.h"
 
 #define TEST_RUNNER_DEADLINE_MS 60000   /* generous: a respawned JVM warms up in about 1 s */
 
@@ -29,34 +29,86 @@ static inline zactor_t *test_runner_pool_new(int jvms, int wall_ms)
     return zr_runner_pool_new(&config);
 }
 
+/* A pool's answer, decoded from its WORK_RESULT and copied (texts NUL-terminated). */
+typedef struct {
+    uint64_t request_id;
+    zr_job_status_t status;
+    int http_status;
+    char *body, *out, *err;
+    size_t body_len, out_len, err_len;
+    uint32_t compile_ms, run_ms;
+    int worker_id;
+} test_result_t;
+
+static inline char *test_copy_text(zr_wire_bytes_t text)
+{
+    char *copy = calloc(1, text.size + 1);
+    if (text.size)
+        memcpy(copy, text.data, text.size);
+    return copy;
+}
+
+static inline test_result_t *test_result_from(const zr_work_result_msg_t *msg)
+{
+    test_result_t *result = calloc(1, sizeof *result);
+    *result = (test_result_t) {
+        .request_id = msg->request_id, .status = msg->status, .http_status = msg->http_status,
+        .body = test_copy_text(msg->body), .out = test_copy_text(msg->out), .err = test_copy_text(msg->err),
+        .body_len = msg->body.size, .out_len = msg->out.size, .err_len = msg->err.size,
+        .compile_ms = msg->compile_ms, .run_ms = msg->run_ms, .worker_id = (int) msg->worker_id,
+    };
+    return result;
+}
+
+static inline void test_result_destroy(test_result_t **result_p)
+{
+    if (!*result_p)
+        return;
+    free((*result_p)->body);
+    free((*result_p)->out);
+    free((*result_p)->err);
+    free(*result_p);
+    *result_p = NULL;
+}
+
 /* The next RESULT from the pool, or NULL after the deadline. */
-static inline zr_job_result_t *test_runner_recv(zactor_t *pool)
+static inline test_result_t *test_runner_recv(zactor_t *pool)
 {
     zpoller_t *poller = zpoller_new(pool, NULL);
     void *ready = zpoller_wait(poller, TEST_RUNNER_DEADLINE_MS);
     zpoller_destroy(&poller);
     if (!ready)
         return NULL;
-    zmsg_t *msg = zmsg_recv(pool);
-    char *command = msg ? zmsg_popstr(msg) : NULL;
-    zr_job_result_t *result = NULL;
-    if (command && streq(command, "RESULT")) {
-        zmsg_pushstr(msg, command);
-        result = zr_job_result_from_msg(msg);
-    }
-    zstr_free(&command);
-    zmsg_destroy(&msg);
+    zr_reply_t reply;
+    test_result_t *result = NULL;
+    if (zr_inproc_reply_recv(pool, &reply) == ZR_REPLY_RESULT)
+        result = test_result_from(&reply.result);
+    zr_inproc_reply_fini(&reply);
     return result;
 }
 
-static inline zr_job_result_t *test_runner_run_text(zactor_t *pool, uint64_t id, const char *source,
-                                                    size_t length)
+/* Runs source as request `id` (standalone: gateway 0, leader 0); NULL if no answer came. */
+static inline test_result_t *test_runner_run_text(zactor_t *pool, uint64_t id, const char *source,
+                                                  size_t length)
 {
-    zsock_send(pool, "s8b", "RUN", id, source, length);
-    zr_job_result_t *result = test_runner_recv(pool);
+    zr_work_request_msg_t request = { .request_id = id, .source = { source, length } };
+    zr_inproc_run(pool, &request);
+    test_result_t *result = test_runner_recv(pool);
     if (result && result->request_id != id)
-        zr_job_result_destroy(&result);
+        test_result_destroy(&result);
     return result;
+}
+
+/* The pool's figures (STATS, answered by POOL_STATS); false if none came. */
+static inline bool test_runner_stats(zactor_t *pool, zr_pool_stats_t *stats)
+{
+    zstr_send(pool, ZR_CMD_STATS);
+    zr_reply_t reply;
+    bool got = zr_inproc_reply_recv(pool, &reply) == ZR_REPLY_POOL_STATS;
+    if (got)
+        *stats = reply.stats;
+    zr_inproc_reply_fini(&reply);
+    return got;
 }
 
 /* The text of tests/java-cases/<name> (caller frees). */
@@ -85,11 +137,11 @@ static inline char *test_runner_case(const char *name, size_t *length)
 }
 
 /* Runs tests/java-cases/<name> as job `id`; NULL if no answer came. */
-static inline zr_job_result_t *test_runner_run_case(zactor_t *pool, uint64_t id, const char *name)
+static inline test_result_t *test_runner_run_case(zactor_t *pool, uint64_t id, const char *name)
 {
     size_t length;
     char *source = test_runner_case(name, &length);
-    zr_job_result_t *result = test_runner_run_text(pool, id, source, length);
+    test_result_t *result = test_runner_run_text(pool, id, source, length);
     free(source);
     return result;
 }

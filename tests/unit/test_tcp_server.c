@@ -5,14 +5,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
-#include "actors/zr_tcp_server.h"
+#include "actors/transport/zr_tcp_server.h"
 #include "proto/zr_proto.h"
 #include "runtime/zr_actor.h"
 #include "tests/unit/test_support.h"
 
 typedef struct {
     zr_config_t *config;
-    zr_tcp_server_args_t args;
+    zr_env_t env;
     zactor_t *server;
     zsock_t *client;   /* plays the gateway: a DEALER on the node's tcp port */
 } fixture_t;
@@ -29,8 +29,8 @@ static int start_server(void **state)
              udp_port, test_free_port(SOCK_STREAM));
     f.config = zr_config_parse(text, "test", err, sizeof err);
     assert_non_null(f.config);
-    f.args = (zr_tcp_server_args_t) { f.config, 1 };
-    f.server = zr_actor_start(zr_tcp_server_actor, &f.args, err, sizeof err);
+    zr_env_init(&f.env, f.config, 1, NULL);
+    f.server = zr_actor_start(zr_tcp_server_actor, &f.env, err, sizeof err);
     if (!f.server)
         fail_msg("%s", err);   /* the tcp port (udp + 2) may be taken: rare, reported plainly */
     f.client = zsock_new(ZMQ_DEALER);
@@ -77,7 +77,7 @@ static uint64_t request_id_of(zframe_t *payload)
 static void request_reaches_role_actor_and_reply_returns(void **state)
 {
     fixture_t *f = *state;
-    zsock_t *link = zr_tcp_link_open(1);
+    zsock_t *link = zr_inproc_work_link_open(&f->env);
     zsock_send(f->client, "s", "garbage that is no message");
     send_request(f->client, 41);
     zmsg_t *in = recv_within(link, 10000);
@@ -95,7 +95,7 @@ static void request_reaches_role_actor_and_reply_returns(void **state)
     char *stats = zstr_recv(f->server);
     assert_non_null(strstr(stats, "zrun_tcp_dropped_total{reason=\"malformed\"} 1\n"));
     zstr_free(&stats);
-    zr_tcp_link_close(&link);
+    zr_inproc_work_link_close(&link);
 }
 
 static void requests_wait_while_no_role_actor_is_attached(void **state)
@@ -115,14 +115,14 @@ static void requests_wait_while_no_role_actor_is_attached(void **state)
             zclock_sleep(10);   /* polling a condition with a deadline, not synchronising */
     }
     assert_true(held);
-    zsock_t *link = zr_tcp_link_open(1);
+    zsock_t *link = zr_inproc_work_link_open(&f->env);
     for (uint64_t id = 1; id <= 3; id++) {
         zmsg_t *in = recv_within(link, 10000);
         assert_non_null(in);
         assert_int_equal(request_id_of(zmsg_last(in)), id);
         zmsg_destroy(&in);
     }
-    zr_tcp_link_close(&link);
+    zr_inproc_work_link_close(&link);
 }
 
 int main(void)

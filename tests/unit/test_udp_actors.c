@@ -1,18 +1,18 @@
 /* test_udp_actors: two nodes' UDP receiver and sender actors in one process: a notification
- * crosses, garbage and unknown senders are dropped and counted, and DROP filters a failed peer. */
+ * crosses, garbage and unknown senders are dropped and counted, and a failed peer is filtered. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
-#include "actors/zr_udp_actors.h"
+#include "actors/transport/zr_udp_actors.h"
 #include "proto/zr_proto.h"
 #include "runtime/zr_actor.h"
 #include "tests/unit/test_support.h"
 
 typedef struct {
     zr_config_t *config;
-    zr_udp_actor_args_t args[2];
+    zr_env_t env[2];
     zactor_t *receiver[2], *sender[2];
 } cluster_t;
 
@@ -29,9 +29,9 @@ static int start_cluster(void **state)
     assert_non_null(c.config);
     snprintf(c.config->log_dir, sizeof c.config->log_dir, "/tmp/zrun-test-udp-actors");
     for (int i = 0; i < 2; i++) {
-        c.args[i] = (zr_udp_actor_args_t) { c.config, i + 1 };
-        c.receiver[i] = zr_actor_start(zr_udp_receiver_actor, &c.args[i], err, sizeof err);
-        c.sender[i] = zr_actor_start(zr_udp_sender_actor, &c.args[i], err, sizeof err);
+        zr_env_init(&c.env[i], c.config, i + 1, NULL);
+        c.receiver[i] = zr_actor_start(zr_udp_receiver_actor, &c.env[i], err, sizeof err);
+        c.sender[i] = zr_actor_start(zr_udp_sender_actor, &c.env[i], err, sizeof err);
         assert_non_null(c.receiver[i]);
         assert_non_null(c.sender[i]);
     }
@@ -65,7 +65,7 @@ static zmsg_t *post_until_received(cluster_t *c, zsock_t *push, zsock_t *sub, co
     zmsg_t *got = NULL;
     int64_t deadline = zclock_mono() + 10000;
     while (!got && zclock_mono() < deadline) {
-        zr_udp_sender_post(push, 2, ZR_GROUP_ELECTION, data, size);
+        zr_inproc_udp_post(push, 2, ZR_GROUP_ELECTION, data, size);
         if (zpoller_wait(poller, 200))
             got = zmsg_recv(sub);
     }
@@ -82,12 +82,12 @@ static char *stats_of(zactor_t *actor)
 static void notification_crosses_and_garbage_is_counted(void **state)
 {
     cluster_t *c = *state;
-    zsock_t *sub = zr_udp_receiver_subscribe(2, ZR_MSG_ELECTION);
-    zsock_t *push = zr_udp_sender_connect(1);
+    zsock_t *sub = zr_inproc_udp_in_subscribe(&c->env[1], ZR_MSG_ELECTION);
+    zsock_t *push = zr_inproc_udp_out_connect(&c->env[0]);
     uint8_t garbage[20] = { 1, ZR_MSG_ELECTION, 0xFF }, unknown[64], valid[64];
     size_t unknown_size = election_from(77, unknown), valid_size = election_from(1, valid);
-    zr_udp_sender_post(push, 2, ZR_GROUP_ELECTION, garbage, sizeof garbage);
-    zr_udp_sender_post(push, 2, ZR_GROUP_ELECTION, unknown, unknown_size);
+    zr_inproc_udp_post(push, 2, ZR_GROUP_ELECTION, garbage, sizeof garbage);
+    zr_inproc_udp_post(push, 2, ZR_GROUP_ELECTION, unknown, unknown_size);
     zmsg_t *got = post_until_received(c, push, sub, valid, valid_size);
     assert_non_null(got);
     zframe_t *topic = zmsg_first(got), *payload = zmsg_next(got);
@@ -107,32 +107,38 @@ static void notification_crosses_and_garbage_is_counted(void **state)
 static void dropped_peer_is_filtered(void **state)
 {
     cluster_t *c = *state;
-    zsock_t *sub = zr_udp_receiver_subscribe(2, ZR_MSG_ELECTION);
-    zsock_t *push = zr_udp_sender_connect(1);
+    zsock_t *sub = zr_inproc_udp_in_subscribe(&c->env[1], ZR_MSG_ELECTION);
+    zsock_t *push = zr_inproc_udp_out_connect(&c->env[0]);
     uint8_t valid[64];
     size_t valid_size = election_from(1, valid);
     zmsg_t *got = post_until_received(c, push, sub, valid, valid_size);
     assert_non_null(got);
     zmsg_destroy(&got);
-    zstr_sendx(c->receiver[1], "DROP", "1", NULL);
-    /* After DROP, the receiver's counter of filtered messages must grow and nothing arrives. */
+    /* Node 2's failure detector declares node 1 failed (the test plays its heartbeat actor). */
+    char err[128];
+    zsock_t *members = zr_inproc_bind(&c->env[1], ZMQ_PUB, ZR_INPROC_MEMBERS, err, sizeof err);
+    assert_non_null(members);
+    zr_member_event_t failed = { 1, ZR_MEMBER_FAILED };
+    /* Then the receiver's counter of filtered messages must grow and nothing arrives. */
     int64_t deadline = zclock_mono() + 10000;
     bool filtered = false;
     while (!filtered && zclock_mono() < deadline) {
-        zr_udp_sender_post(push, 2, ZR_GROUP_ELECTION, valid, valid_size);
+        zr_inproc_member_publish(members, &failed);   /* again until the subscription is up */
+        zr_inproc_udp_post(push, 2, ZR_GROUP_ELECTION, valid, valid_size);
         char *stats = stats_of(c->receiver[1]);
         filtered = !strstr(stats, "reason=\"failed_sender\"} 0\n");
         zstr_free(&stats);
         while ((got = zmsg_recv_nowait(sub)))
-            zmsg_destroy(&got);   /* messages queued before the DROP may still be here */
+            zmsg_destroy(&got);   /* messages queued before the failure may still be here */
     }
     assert_true(filtered);
-    zr_udp_sender_post(push, 2, ZR_GROUP_ELECTION, valid, valid_size);
+    zr_inproc_udp_post(push, 2, ZR_GROUP_ELECTION, valid, valid_size);
     char *stats = stats_of(c->receiver[1]);   /* a round trip through the receiver's loop */
     zstr_free(&stats);
     zpoller_t *poller = zpoller_new(sub, NULL);
     assert_null(zpoller_wait(poller, 300));
     zpoller_destroy(&poller);
+    zsock_destroy(&members);
     zsock_destroy(&push);
     zsock_destroy(&sub);
 }
@@ -146,11 +152,12 @@ static void bad_bind_fails_with_reason(void **state)
     zr_config_t *config = zr_config_parse(text, "test", err, sizeof err);
     snprintf(config->log_dir, sizeof config->log_dir, "/tmp/zrun-test-udp-actors");
     snprintf(config->nodes[0].ipv4, sizeof config->nodes[0].ipv4, "192.0.2.1");
-    zr_udp_actor_args_t args = { config, 1 };
-    assert_null(zr_actor_start(zr_udp_receiver_actor, &args, err, sizeof err));
+    zr_env_t env;
+    zr_env_init(&env, config, 1, NULL);
+    assert_null(zr_actor_start(zr_udp_receiver_actor, &env, err, sizeof err));
     assert_non_null(strstr(err, "no interface of this host has that address"));
-    args.node_id = 5;
-    assert_null(zr_actor_start(zr_udp_receiver_actor, &args, err, sizeof err));
+    env.node_id = 5;
+    assert_null(zr_actor_start(zr_udp_receiver_actor, &env, err, sizeof err));
     assert_string_equal(err, "node 5 is not in the cluster file");
     zr_config_destroy(&config);
 }

@@ -1,0 +1,273 @@
+/* zr_peer_server: election shell. Feeds notifications from the UDP receiver into the election
+ * core, posts its outputs to the UDP sender, and turns its decisions into role actors. */
+#include "actors/election/zr_peer_server.h"
+#include "actors/election/zr_election.h"
+#include "actors/work/zr_roles.h"
+#include "runtime/zr_actor.h"
+#include "runtime/zr_log.h"
+#include "runtime/zr_udp_bus.h"
+
+#define REPUBLISH_MS 1000
+
+typedef struct {
+    const zr_env_t *env;
+    zactor_t *pool;                 /* the node's runner pool, once POOL handed it over */
+    zr_election_t *election;
+    zsock_t *notifications, *udp_out, *leader_pub, *members;
+    zactor_t *role;                 /* leader or follower actor, while one runs */
+    zr_role_args_t role_args;
+    zr_log_t *log, *summary;
+    int64_t voters[ZR_CONFIG_MAX_NODES];
+    zr_leader_view_t published;     /* the last view published */
+    int64_t republish_at;           /* when it goes out again unchanged */
+    zr_id_set_t failed;             /* peers the failure detector declared failed */
+    zr_id_set_t heard;              /* peers whose notifications arrived: they run */
+    uint64_t malformed;
+} peer_server_t;
+
+static zr_leader_view_t current_view(peer_server_t *self)
+{
+    zr_vote_t leader;
+    bool known = zr_election_leader(self->election, &leader);
+    return (zr_leader_view_t) { zr_election_state(self->election), known ? leader.leader_id : -1,
+                                known ? leader.epoch : 0 };
+}
+
+static void stop_role(peer_server_t *self)
+{
+    if (self->role)
+        zr_info(self->log, "stopping the role actor");
+    zr_actor_stop(&self->role);
+}
+
+static void start_role(peer_server_t *self, zr_peer_state_t state)
+{
+    zr_vote_t leader;
+    if (!self->pool || !zr_election_leader(self->election, &leader))
+        return;   /* the gateway has no role actor: it only learns the leader */
+    self->role_args = (zr_role_args_t) { self->env, self->pool, leader.leader_id, leader.epoch,
+                                         self->failed, self->heard };
+    char err[256] = "";
+    self->role = zr_actor_start(state == ZR_PEER_LEADING ? zr_leader_actor : zr_follower_actor,
+                                &self->role_args, err, sizeof err);
+    if (!self->role)
+        zr_error(self->log, "cannot start the %s actor: %s", zr_peer_state_name(state), err);
+}
+
+static bool same_view(const zr_leader_view_t *a, const zr_leader_view_t *b)
+{
+    return a->state == b->state && a->leader_id == b->leader_id && a->epoch == b->epoch;
+}
+
+/* Prints the contract's switch line, swaps the role actor, and publishes what changed: the
+ * observer's state never changes, so a new leader alone must be published too. */
+static void apply_changes(peer_server_t *self)
+{
+    zr_peer_state_t from, to;
+    while (zr_election_take_change(self->election, &from, &to)) {
+        zr_log_fact(self->summary, true, "%d: switching from %s to %s", self->env->node_id,
+                    zr_peer_state_name(from), zr_peer_state_name(to));
+        stop_role(self);
+        if (to == ZR_PEER_LEADING || to == ZR_PEER_FOLLOWING)
+            start_role(self, to);
+    }
+    zr_leader_view_t view = current_view(self);
+    int64_t now = zr_env_now(self->env);
+    bool changed = !same_view(&view, &self->published);
+    if (changed)
+        zr_info(self->log, "state: %s, leader %lld, epoch %llu", zr_peer_state_name(view.state),
+                (long long) view.leader_id, (unsigned long long) view.epoch);
+    /* PUB drops what a subscriber that connects late would have seen: the view goes out again
+     * every REPUBLISH_MS, so the gateway learns the leader even if it subscribed after it. */
+    if (changed || now >= self->republish_at) {
+        self->published = view;
+        zr_inproc_leader_publish(self->leader_pub, &view);
+        self->republish_at = now + REPUBLISH_MS;
+    }
+}
+
+static void flush_outputs(peer_server_t *self)
+{
+    zr_election_output_t out;
+    while (zr_election_next_output(self->election, &out)) {
+        zr_election_msg_t msg = { out.notification.sender_state, out.notification.sender_id,
+                                  out.notification.round, out.notification.vote.leader_id,
+                                  out.notification.vote.epoch };
+        uint8_t buffer[ZR_ELECTION_MSG_SIZE];
+        size_t length = 0;
+        if (zr_election_msg_encode(&msg, buffer, sizeof buffer, &length) != ZR_ENCODE_OK)
+            continue;
+        int to = out.kind == ZR_ELECTION_BROADCAST ? ZR_INPROC_BROADCAST : (int) out.to_id;
+        zr_inproc_udp_post(self->udp_out, to, ZR_GROUP_ELECTION, buffer, length);
+    }
+    apply_changes(self);
+}
+
+/* The first notification from a peer proves it runs: a leader may now give it work. */
+static void peer_heard(peer_server_t *self, int64_t id)
+{
+    if (!zr_id_set_add(&self->heard, id))
+        return;
+    if (self->role && zr_election_state(self->election) == ZR_PEER_LEADING)
+        zr_inproc_send_id(self->role, ZR_CMD_WORKER_UP, id);
+}
+
+static void from_network(peer_server_t *self)
+{
+    zframe_t *payload = zr_inproc_udp_in_recv(self->notifications);
+    zr_election_msg_t decoded;
+    if (!payload || zr_election_msg_decode(zframe_data(payload), zframe_size(payload), &decoded) != ZR_DECODE_OK) {
+        self->malformed++;
+        zframe_destroy(&payload);
+        return;
+    }
+    zframe_destroy(&payload);
+    peer_heard(self, decoded.sender_id);
+    zr_notification_t notification = { decoded.sender_id, decoded.state,
+                                       { decoded.leader_id, decoded.leader_epoch }, decoded.round };
+    zr_debug(self->log, "notification from %lld (%s): leader %lld epoch %llu round %llu",
+             (long long) decoded.sender_id, zr_peer_state_name(decoded.state), (long long) decoded.leader_id,
+             (unsigned long long) decoded.leader_epoch, (unsigned long long) decoded.round);
+    zr_election_receive(self->election, &notification, zr_env_now(self->env));
+}
+
+/* Workers are the peer nodes; the gateway (also monitored by gossip) never takes work. */
+static bool is_worker(const peer_server_t *self, int64_t id)
+{
+    const zr_node_config_t *node = zr_config_node(self->env->config, (int) id);
+    return node && node->role == ZR_ROLE_PEER;
+}
+
+/* A peer has failed (failure detector): it no longer votes; if it led, a new election starts;
+ * if we lead, its requests go to the other workers. */
+static void peer_failed(peer_server_t *self, int64_t peer_id)
+{
+    zr_vote_t leader;
+    bool was_leader = zr_election_leader(self->election, &leader) && leader.leader_id == peer_id;
+    zr_id_set_add(&self->failed, peer_id);
+    zr_election_remove_voter(self->election, peer_id);
+    if (was_leader)
+        zr_election_restart(self->election, zr_env_now(self->env));
+    else if (self->role && zr_election_state(self->election) == ZR_PEER_LEADING && is_worker(self, peer_id))
+        zr_inproc_send_id(self->role, ZR_CMD_WORKER_DOWN, peer_id);
+}
+
+static void from_members(peer_server_t *self)
+{
+    zr_member_event_t event;
+    if (zr_inproc_member_recv(self->members, &event) && event.state == ZR_MEMBER_FAILED)
+        peer_failed(self, event.id);
+}
+
+static void answer_stats(peer_server_t *self, zsock_t *pipe)
+{
+    char *role_stats = self->role ? zr_inproc_stats(self->role) : NULL;
+    zstr_sendf(pipe, "zrun_election_dropped_total{reason=\"malformed\"} %llu\n%s",
+               (unsigned long long) self->malformed, role_stats ? role_stats : "");
+    zstr_free(&role_stats);
+}
+
+/* The node's runner pool is ready: a role actor decided before it can start now. */
+static void pool_ready(peer_server_t *self, zactor_t *pool)
+{
+    self->pool = pool;
+    zr_peer_state_t state = zr_election_state(self->election);
+    if (!self->role && (state == ZR_PEER_LEADING || state == ZR_PEER_FOLLOWING))
+        start_role(self, state);
+}
+
+static bool handle_pipe(peer_server_t *self, zsock_t *pipe)
+{
+    zr_inproc_command_t command;
+    bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
+    if (zr_inproc_is(&command, ZR_CMD_POOL))
+        pool_ready(self, command.pointer);
+    else if (zr_inproc_is(&command, ZR_CMD_STATS))
+        answer_stats(self, pipe);
+    zr_inproc_command_fini(&command);
+    return go_on;
+}
+
+static zr_election_t *new_election(peer_server_t *self)
+{
+    const zr_config_t *config = self->env->config;
+    size_t voter_count = 0;
+    for (size_t i = 0; i < config->node_count; i++)
+        if (config->nodes[i].role == ZR_ROLE_PEER)
+            self->voters[voter_count++] = config->nodes[i].id;
+    const zr_node_config_t *me = zr_env_me(self->env);
+    zr_election_config_t election = {
+        .self_id = self->env->node_id, .observer = me->role == ZR_ROLE_GATEWAY, .epoch = 0,
+        .voter_ids = self->voters, .voter_count = voter_count,
+    };
+    zr_election_config_timings(&election, &config->timings);
+    return zr_election_new(&election, zr_env_now(self->env));
+}
+
+static int peer_server_start(peer_server_t *self, char *err, size_t size)
+{
+    const zr_config_t *config = self->env->config;
+    int node_id = self->env->node_id;
+    if (!zr_env_me(self->env)) {
+        snprintf(err, size, "node %d is not in the cluster file", node_id);
+        return -1;
+    }
+    self->log = zr_log_open(config->log_dir, node_id, "peer-server");
+    self->summary = zr_log_open(config->log_dir, node_id, "summary");
+    self->notifications = zr_inproc_udp_in_subscribe(self->env, ZR_MSG_ELECTION);
+    self->members = zr_inproc_members_subscribe(self->env);
+    self->udp_out = zr_inproc_udp_out_connect(self->env);
+    self->published.leader_id = -2;   /* never a real view: the first one goes out */
+    if (!(self->leader_pub = zr_inproc_bind(self->env, ZMQ_PUB, ZR_INPROC_LEADER, err, size)))
+        return -1;
+    self->election = new_election(self);
+    return 0;
+}
+
+static void peer_server_stop(peer_server_t *self)
+{
+    zr_actor_stop(&self->role);
+    zr_election_destroy(&self->election);
+    zsock_destroy(&self->leader_pub);
+    zsock_destroy(&self->udp_out);
+    zsock_destroy(&self->notifications);
+    zsock_destroy(&self->members);
+    zr_log_close(&self->summary);
+    zr_log_close(&self->log);
+}
+
+static int poll_timeout(peer_server_t *self)
+{
+    int64_t deadline = zr_election_next_deadline(self->election);
+    return zr_clock_poll_timeout(&self->env->clock, deadline < self->republish_at ? deadline : self->republish_at);
+}
+
+void zr_peer_server_actor(zsock_t *pipe, void *args)
+{
+    peer_server_t self = { .env = args };
+    char err[256] = "";
+    if (peer_server_start(&self, err, sizeof err) != 0) {
+        peer_server_stop(&self);
+        zr_actor_failed(pipe, err);
+        return;
+    }
+    zpoller_t *poller = zpoller_new(pipe, self.notifications, self.members, NULL);
+    zr_actor_ready(pipe);
+    zr_info(self.log, "election started");
+    flush_outputs(&self);
+    for (bool running = true; running;) {
+        void *which = zpoller_wait(poller, poll_timeout(&self));
+        if (which == self.notifications)
+            from_network(&self);
+        else if (which == self.members)
+            from_members(&self);
+        else if (which == pipe)
+            running = handle_pipe(&self, pipe);
+        else if (zpoller_terminated(poller))
+            running = false;
+        zr_election_tick(self.election, zr_env_now(self.env));
+        flush_outputs(&self);
+    }
+    zpoller_destroy(&poller);
+    peer_server_stop(&self);
+}

@@ -1,0 +1,238 @@
+/* zr_gateway: HTTP JOB -> pending table -> WORK_REQUEST to the leader; WORK_RESULT -> RESULT.
+ * Learns the leader from the peer server (observer) and re-sends what is unanswered on a change. */
+#include "actors/gateway/zr_gateway.h"
+#include "actors/gateway/zr_cluster_view.h"
+#include "actors/gateway/zr_pending.h"
+#include "actors/transport/zr_monitor.h"
+#include "proto/zr_proto_frame.h"
+#include "runtime/http/zr_http_front.h"
+#include "runtime/zr_actor.h"
+#include "runtime/zr_log.h"
+
+typedef struct {
+    const zr_env_t *env;
+    zactor_t *front;
+    zsock_t *leader, *leader_views, *members;
+    bool alive[ZR_CONFIG_MAX_NODES];   /* by index in the cluster file; false once failed */
+    char leader_endpoint[64];
+    zr_pending_t *pending;
+    zr_log_t *log;
+    uint64_t malformed;
+} gateway_t;
+
+static void send_pending(gateway_t *self)
+{
+    zr_pending_send_t out;
+    while (zr_pending_next_send(self->pending, &out)) {
+        zr_proto_msg_t msg = { .type = ZR_MSG_WORK_REQUEST };
+        msg.work_request = (zr_work_request_msg_t) { 0, out.request_id, self->env->node_id, out.leader_id,
+                                                     out.epoch, { (const char *) out.source, out.source_len } };
+        zframe_t *frame = zr_proto_frame_encode(&msg);
+        if (frame)
+            zframe_send(&frame, self->leader, 0);
+        if (out.attempt > 1)
+            zr_info(self->log, "request %llu re-sent to leader %lld (attempt %u)",
+                    (unsigned long long) out.request_id, (long long) out.leader_id, out.attempt);
+    }
+}
+
+static void from_front(gateway_t *self)
+{
+    zr_reply_t reply;
+    if (zr_inproc_reply_recv(self->front, &reply) == ZR_REPLY_JOB) {
+        zr_pending_accept_id(self->pending, reply.job_id, zframe_data(reply.frame), zframe_size(reply.frame),
+                             zr_env_now(self->env));
+        send_pending(self);
+    }
+    zr_inproc_reply_fini(&reply);
+}
+
+static void from_leader(gateway_t *self)
+{
+    zframe_t *payload = zframe_recv(self->leader);
+    zr_proto_msg_t msg;
+    if (zr_proto_frame_decode(payload, &msg) != ZR_DECODE_OK || msg.type != ZR_MSG_WORK_RESULT) {
+        self->malformed++;
+        zframe_destroy(&payload);
+        return;
+    }
+    zr_work_result_msg_t *result = &msg.work_result;
+    zr_pending_verdict_t verdict = zr_pending_answer(self->pending, result->request_id,
+                                                     result->leader_id, result->leader_epoch);
+    if (verdict == ZR_PENDING_ANSWERED)
+        zr_inproc_result_forward(self->front, &payload);
+    else
+        zr_debug(self->log, "answer for request %llu from leader %lld: %s", (unsigned long long) result->request_id,
+                 (long long) result->leader_id, zr_pending_verdict_name(verdict));
+    zframe_destroy(&payload);
+}
+
+static bool is_alive(const gateway_t *self, int64_t id)
+{
+    const zr_config_t *config = self->env->config;
+    for (size_t i = 0; i < config->node_count; i++)
+        if (config->nodes[i].id == id)
+            return self->alive[i];
+    return false;
+}
+
+/* The peer server's view: point the DEALER at a new leader (a leader we know failed is none). */
+static void from_peer_server(gateway_t *self)
+{
+    zr_leader_view_t view;
+    if (!zr_inproc_leader_recv(self->leader_views, &view) || view.leader_id < 0 || !is_alive(self, view.leader_id))
+        return;
+    const zr_node_config_t *node = zr_config_node(self->env->config, (int) view.leader_id);
+    if (!zr_pending_leader_changed(self->pending, view.leader_id, view.epoch, zr_env_now(self->env)))
+        return;
+    if (*self->leader_endpoint)
+        zsock_disconnect(self->leader, "%s", self->leader_endpoint);
+    snprintf(self->leader_endpoint, sizeof self->leader_endpoint, "tcp://%s:%d", node->ipv4, node->tcp_port);
+    zsock_connect(self->leader, "%s", self->leader_endpoint);
+    zr_info(self->log, "leader is now %lld (epoch %llu) at %s", (long long) view.leader_id,
+            (unsigned long long) view.epoch, self->leader_endpoint);
+    send_pending(self);
+}
+
+static void expire_waiting(gateway_t *self)
+{
+    zr_pending_tick(self->pending, zr_env_now(self->env));
+    zr_pending_expired_t expired;
+    while (zr_pending_next_expired(self->pending, &expired)) {
+        char reason[96];
+        snprintf(reason, sizeof reason, "no leader for %lld ms: the cluster cannot take work now",
+                 (long long) expired.waited_ms);
+        zr_inproc_fail_send(self->front, expired.request_id, 503, reason);
+    }
+}
+
+/* GET /cluster: 200 with the table while a leader is known, 503 "no leader" otherwise. */
+static void publish_cluster(gateway_t *self)
+{
+    int64_t leader_id = -1;
+    uint64_t epoch = 0;
+    bool known = zr_pending_leader(self->pending, &leader_id, &epoch);
+    char *plain = NULL, *json = NULL;
+    zr_cluster_view_render(self->env->config, self->alive, known ? leader_id : -1, epoch, &plain, &json);
+    if (known)
+        zr_inproc_page_send(self->front, "/cluster", 200, plain, json);
+    else
+        zr_inproc_page_send(self->front, "/cluster", 503, "no leader\n", "");
+    free(plain);
+    free(json);
+}
+
+/* A node failed (gossip): it leaves /cluster; if it led, requests wait for the next leader. */
+static void node_failed(gateway_t *self, int64_t id)
+{
+    const zr_config_t *config = self->env->config;
+    for (size_t i = 0; i < config->node_count; i++)
+        if (config->nodes[i].id == id)
+            self->alive[i] = false;
+    int64_t leader_id = -1;
+    if (zr_pending_leader(self->pending, &leader_id, NULL) && leader_id == id) {
+        zr_pending_leader_lost(self->pending, zr_env_now(self->env));
+        zr_info(self->log, "leader %lld failed: requests wait for the next leader", (long long) id);
+    }
+}
+
+static void from_members(gateway_t *self)
+{
+    zr_member_event_t event;
+    if (zr_inproc_member_recv(self->members, &event) && event.state == ZR_MEMBER_FAILED)
+        node_failed(self, event.id);
+}
+
+static int gateway_start(gateway_t *self, char *err, size_t size)
+{
+    for (size_t i = 0; i < ZR_CONFIG_MAX_NODES; i++)
+        self->alive[i] = true;
+    const zr_config_t *config = self->env->config;
+    self->log = zr_log_open(config->log_dir, self->env->node_id, "gateway");
+    /* Request ids come from the HTTP front, which continues them from the wall clock. */
+    self->pending = zr_pending_new(config->queue_deadline_ms, 1);
+    self->leader = zsock_new(ZMQ_DEALER);
+    zsock_set_linger(self->leader, 0);
+    zsock_set_sndhwm(self->leader, 0);
+    zsock_set_rcvhwm(self->leader, 0);
+    zsock_set_maxmsgsize(self->leader, (int64_t) ZR_PROTO_MAX_TCP_MESSAGE);
+    zr_monitor_attach(self->leader, self->env, "gateway-to-leader");
+    self->leader_views = zr_inproc_leader_subscribe(self->env);
+    self->members = zr_inproc_members_subscribe(self->env);
+    if (!(self->front = zr_http_front_for_node(config, self->env->node_id, err, size)))
+        return -1;
+    publish_cluster(self);
+    return 0;
+}
+
+static void gateway_stop(gateway_t *self)
+{
+    zr_actor_stop(&self->front);
+    zsock_destroy(&self->leader_views);
+    zsock_destroy(&self->members);
+    zsock_destroy(&self->leader);
+    zr_pending_destroy(&self->pending);
+    zr_log_close(&self->log);
+}
+
+/* The process's metric lines, with the gateway's own added, go to the front's /metrics. */
+static void publish_metrics(gateway_t *self, const char *lines)
+{
+    zr_pending_stats_t stats;
+    zr_pending_stats(self->pending, &stats);
+    char *all = zsys_sprintf("%szrun_gateway_pending %zu\nzrun_gateway_waiting_for_leader %zu\n"
+                             "zrun_gateway_resent_total %llu\nzrun_gateway_expired_total %llu\n"
+                             "zrun_gateway_dropped_total{reason=\"malformed\"} %llu\n",
+                             lines, stats.pending, stats.waiting, (unsigned long long) stats.resends,
+                             (unsigned long long) stats.expired, (unsigned long long) self->malformed);
+    zr_inproc_send_metrics(self->front, all);
+    zstr_free(&all);
+}
+
+static bool handle_pipe(gateway_t *self, zsock_t *pipe)
+{
+    zr_inproc_command_t command;
+    bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
+    if (zr_inproc_is(&command, ZR_CMD_METRICS))
+        publish_metrics(self, command.text);
+    zr_inproc_command_fini(&command);
+    return go_on;
+}
+
+static int poll_timeout(gateway_t *self)
+{
+    return zr_clock_poll_timeout(&self->env->clock, zr_pending_next_deadline(self->pending));
+}
+
+void zr_gateway_actor(zsock_t *pipe, void *args)
+{
+    gateway_t self = { .env = args };
+    char err[400] = "";
+    if (gateway_start(&self, err, sizeof err) != 0) {
+        gateway_stop(&self);
+        zr_actor_failed(pipe, err);
+        return;
+    }
+    zpoller_t *poller = zpoller_new(pipe, self.front, self.leader, self.leader_views, self.members, NULL);
+    zr_actor_ready(pipe);
+    for (bool running = true; running;) {
+        void *which = zpoller_wait(poller, poll_timeout(&self));
+        if (which == self.front)
+            from_front(&self);
+        else if (which == self.leader)
+            from_leader(&self);
+        else if (which == self.leader_views || which == self.members) {
+            if (which == self.leader_views)
+                from_peer_server(&self);
+            else
+                from_members(&self);
+            publish_cluster(&self);
+        } else if (which == pipe)
+            running = handle_pipe(&self, pipe);
+        else if (zpoller_terminated(poller))
+            running = false;
+        expire_waiting(&self);
+    }
+    zpoller_destroy(&poller);
+    gateway_stop(&self);
+}

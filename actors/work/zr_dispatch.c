@@ -1,0 +1,377 @@
+/* zr_dispatch: jobs live in a zlistx in submission order (owner) and a zhashx by job key; a
+ * queue and a timer list (by queue time) hold the same jobs; workers are a plain array. */
+#include "actors/work/zr_dispatch.h"
+#include "runtime/zr_job_key.h"
+
+#define NO_WORKER (-1)
+
+typedef struct {
+    zr_job_key_t key;
+    uint8_t *source;
+    size_t source_len;
+    int64_t worker;          /* assignee, NO_WORKER while queued */
+    int64_t previous;        /* assignee it timed out on, whose late result still counts */
+    int64_t queued_at;       /* when it was last queued: the timeout runs from here */
+    uint32_t attempt;
+    bool timed_out;          /* its one timeout reassignment is used up */
+    void *order_handle;
+    void *queue_handle;      /* in self->queue, or NULL */
+    void *timer_handle;      /* in self->timers, or NULL */
+} job_t;
+
+struct _zr_dispatch_t {
+    int64_t self_id;
+    uint64_t epoch;
+    zr_dispatch_worker_stats_t leader;     /* the leader itself, when it runs work */
+    zr_dispatch_worker_stats_t *workers;   /* circular list, removed ones kept (alive false) */
+    size_t worker_total;
+    size_t worker_alive;
+    size_t cursor;                         /* index of the next candidate */
+    zhashx_t *jobs;                        /* key -> job_t */
+    zlistx_t *order;                       /* job_t by submission (owns them) */
+    zlistx_t *queue;                       /* job_t waiting for next_assignment() */
+    zlistx_t *timers;                      /* assigned job_t by queued_at, timeout pending */
+    int64_t timeout_ms;
+    zr_result_cache_t *done;
+    zr_dispatch_stats_t stats;
+};
+
+static void job_free(void **item_p)
+{
+    job_t *job = *item_p;
+    if (job) {
+        free(job->source);
+        free(job);
+        *item_p = NULL;
+    }
+}
+
+static int job_compare_queued_at(const void *a, const void *b)
+{
+    const job_t *left = a, *right = b;
+    return (left->queued_at > right->queued_at) - (left->queued_at < right->queued_at);
+}
+
+zr_dispatch_t *zr_dispatch_new(int64_t self_id, uint64_t epoch)
+{
+    zr_dispatch_t *self = zmalloc(sizeof *self);
+    self->self_id = self_id;
+    self->epoch = epoch;
+    self->leader = (zr_dispatch_worker_stats_t) { .id = self_id, .alive = true };
+    self->jobs = zr_job_key_hashx_new();
+    self->order = zlistx_new();
+    zlistx_set_destructor(self->order, job_free);
+    self->queue = zlistx_new();
+    self->timers = zlistx_new();
+    zlistx_set_comparator(self->timers, job_compare_queued_at);
+    self->done = zr_result_cache_new(ZR_DISPATCH_DEFAULT_RESULTS, ZR_DISPATCH_DEFAULT_RESULT_BYTES);
+    return self;
+}
+
+void zr_dispatch_destroy(zr_dispatch_t **self_p)
+{
+    zr_dispatch_t *self = *self_p;
+    if (!self)
+        return;
+    zlistx_destroy(&self->timers);
+    zlistx_destroy(&self->queue);
+    zhashx_destroy(&self->jobs);
+    zlistx_destroy(&self->order);
+    zr_result_cache_destroy(&self->done);
+    free(self->workers);
+    free(self);
+    *self_p = NULL;
+}
+
+void zr_dispatch_set_timeout(zr_dispatch_t *self, int64_t timeout_ms)
+{
+    self->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+}
+
+void zr_dispatch_set_cache_limits(zr_dispatch_t *self, size_t max_results, size_t max_bytes)
+{
+    zr_result_cache_set_limits(self->done, max_results, max_bytes);
+}
+
+/* ---- workers ---- */
+
+static zr_dispatch_worker_stats_t *worker_find(const zr_dispatch_t *self, int64_t id)
+{
+    if (id == self->self_id)
+        return (zr_dispatch_worker_stats_t *) &self->leader;
+    for (size_t i = 0; i < self->worker_total; i++)
+        if (self->workers[i].id == id)
+            return &self->workers[i];
+    return NULL;
+}
+
+/* The next live worker after the previous pick, or the leader itself if none is left. */
+static zr_dispatch_worker_stats_t *worker_next(zr_dispatch_t *self)
+{
+    for (size_t step = 0; step < self->worker_total; step++) {
+        zr_dispatch_worker_stats_t *worker = &self->workers[self->cursor];
+        self->cursor = (self->cursor + 1) % self->worker_total;
+        if (worker->alive)
+            return worker;
+    }
+    return &self->leader;
+}
+
+bool zr_dispatch_add_worker(zr_dispatch_t *self, int64_t worker_id)
+{
+    if (worker_id < 0 || worker_find(self, worker_id))
+        return false;
+    zr_dispatch_worker_stats_t *grown =
+        realloc(self->workers, (self->worker_total + 1) * sizeof *grown);
+    if (!grown)
+        return false;
+    self->workers = grown;
+    self->workers[self->worker_total++] =
+        (zr_dispatch_worker_stats_t) { .id = worker_id, .alive = true };
+    self->worker_alive++;
+    return true;
+}
+
+size_t zr_dispatch_worker_count(const zr_dispatch_t *self)
+{
+    return self->worker_alive;
+}
+
+/* ---- the job table ---- */
+
+static void job_enqueue(zr_dispatch_t *self, job_t *job, int64_t now_ms)
+{
+    job->queued_at = now_ms;
+    job->queue_handle = zlistx_add_end(self->queue, job);
+}
+
+/* Takes the job away from its assignee (if any) and stops its timer. */
+static void job_unassign(zr_dispatch_t *self, job_t *job)
+{
+    if (job->worker != NO_WORKER)
+        worker_find(self, job->worker)->in_flight--;
+    job->worker = NO_WORKER;
+    if (job->timer_handle)
+        zlistx_detach(self->timers, job->timer_handle);
+    job->timer_handle = NULL;
+}
+
+static void job_requeue(zr_dispatch_t *self, job_t *job, int64_t now_ms)
+{
+    job_unassign(self, job);
+    job_enqueue(self, job, now_ms);
+}
+
+static void job_assign(zr_dispatch_t *self, job_t *job, zr_dispatch_worker_stats_t *worker)
+{
+    job->worker = worker->id;
+    job->attempt++;
+    worker->assigned++;
+    worker->in_flight++;
+    self->stats.assigned++;
+    if (self->timeout_ms > 0 && !job->timed_out)
+        job->timer_handle = zlistx_insert(self->timers, job, false);
+}
+
+/* The job leaves the table: credited to `by` (NO_WORKER: adopted), result cached. */
+static void job_finish(zr_dispatch_t *self, job_t *job, int64_t by, const void *result,
+                       size_t len)
+{
+    if (by != NO_WORKER)
+        worker_find(self, by)->completed++;
+    job_unassign(self, job);
+    if (job->queue_handle)
+        zlistx_detach(self->queue, job->queue_handle);
+    zr_result_cache_put(self->done, job->key, result, len);
+    zhashx_delete(self->jobs, &job->key);
+    zlistx_delete(self->order, job->order_handle);
+}
+
+int zr_dispatch_remove_worker(zr_dispatch_t *self, int64_t worker_id, int64_t now_ms)
+{
+    zr_dispatch_worker_stats_t *worker = worker_find(self, worker_id);
+    if (!worker || worker == &self->leader || !worker->alive)
+        return -1;
+    worker->alive = false;
+    self->worker_alive--;
+    int requeued = 0;
+    for (job_t *job = zlistx_first(self->order); job; job = zlistx_next(self->order)) {
+        if (job->previous == worker_id)
+            job->previous = NO_WORKER;
+        if (job->worker == worker_id) {
+            job_requeue(self, job, now_ms);
+            requeued++;
+        }
+    }
+    self->stats.reassigned_failover += requeued;
+    return requeued;
+}
+
+zr_dispatch_verdict_t zr_dispatch_submit(zr_dispatch_t *self, int64_t gateway_id,
+                                         uint64_t request_id, const void *source, size_t len,
+                                         int64_t now_ms)
+{
+    zr_job_key_t key = { gateway_id, request_id };
+    zr_dispatch_verdict_t verdict = ZR_DISPATCH_QUEUED;
+    if (zr_result_cache_contains(self->done, key))
+        verdict = ZR_DISPATCH_DONE;
+    else if (zhashx_lookup(self->jobs, &key))
+        verdict = ZR_DISPATCH_IN_FLIGHT;
+    else {
+        job_t *job = zmalloc(sizeof *job);
+        *job = (job_t) { .key = key, .source_len = len, .worker = NO_WORKER,
+                         .previous = NO_WORKER };
+        job->source = zmalloc(len ? len : 1);
+        if (len)
+            memcpy(job->source, source, len);
+        job->order_handle = zlistx_add_end(self->order, job);
+        zhashx_insert(self->jobs, &job->key, job);
+        job_enqueue(self, job, now_ms);
+    }
+    self->stats.verdicts[verdict]++;
+    return verdict;
+}
+
+bool zr_dispatch_next_assignment(zr_dispatch_t *self, zr_dispatch_assignment_t *out)
+{
+    job_t *job = zlistx_detach(self->queue, NULL);
+    if (!job)
+        return false;
+    job->queue_handle = NULL;
+    job_assign(self, job, worker_next(self));
+    *out = (zr_dispatch_assignment_t) {
+        .gateway_id = job->key.gateway_id, .request_id = job->key.request_id,
+        .worker_id = job->worker, .leader_id = self->self_id, .epoch = self->epoch,
+        .source = job->source, .source_len = job->source_len, .attempt = job->attempt,
+    };
+    return true;
+}
+
+/* Decides whether a result may complete its job; *job_p is set when it is in flight. */
+static zr_dispatch_verdict_t judge_result(zr_dispatch_t *self, zr_job_key_t key,
+                                          int64_t worker_id, uint64_t epoch, job_t **job_p)
+{
+    if (epoch != self->epoch)
+        return ZR_DISPATCH_STALE_EPOCH;
+    const zr_dispatch_worker_stats_t *worker = worker_find(self, worker_id);
+    if (worker && !worker->alive)
+        return ZR_DISPATCH_FAILED_WORKER;
+    job_t *job = *job_p = zhashx_lookup(self->jobs, &key);
+    if (!job)
+        return zr_result_cache_contains(self->done, key) ? ZR_DISPATCH_DUPLICATE
+                                                         : ZR_DISPATCH_UNKNOWN;
+    if (!worker || (worker_id != job->worker && worker_id != job->previous))
+        return ZR_DISPATCH_WRONG_WORKER;
+    return ZR_DISPATCH_ACCEPTED;
+}
+
+zr_dispatch_verdict_t zr_dispatch_complete(zr_dispatch_t *self, int64_t gateway_id,
+                                           uint64_t request_id, int64_t worker_id,
+                                           uint64_t epoch, const void *result, size_t len)
+{
+    zr_job_key_t key = { gateway_id, request_id };
+    job_t *job = NULL;
+    zr_dispatch_verdict_t verdict = judge_result(self, key, worker_id, epoch, &job);
+    if (verdict == ZR_DISPATCH_ACCEPTED)
+        job_finish(self, job, worker_id, result, len);
+    self->stats.verdicts[verdict]++;
+    return verdict;
+}
+
+zr_dispatch_verdict_t zr_dispatch_adopt_completed(zr_dispatch_t *self, int64_t gateway_id,
+                                                  uint64_t request_id, const void *result,
+                                                  size_t len)
+{
+    zr_job_key_t key = { gateway_id, request_id };
+    job_t *job = zhashx_lookup(self->jobs, &key);
+    zr_dispatch_verdict_t verdict = ZR_DISPATCH_STORED;
+    if (zr_result_cache_contains(self->done, key))
+        verdict = ZR_DISPATCH_DUPLICATE;
+    else if (job) {
+        job_finish(self, job, NO_WORKER, result, len);
+        verdict = ZR_DISPATCH_ACCEPTED;
+    }
+    else
+        zr_result_cache_put(self->done, key, result, len);
+    self->stats.verdicts[verdict]++;
+    return verdict;
+}
+
+const uint8_t *zr_dispatch_cached_result(zr_dispatch_t *self, int64_t gateway_id,
+                                         uint64_t request_id, size_t *len)
+{
+    return zr_result_cache_get(self->done, (zr_job_key_t) { gateway_id, request_id }, len);
+}
+
+/* ---- timeouts ---- */
+
+int64_t zr_dispatch_next_deadline(const zr_dispatch_t *self)
+{
+    const job_t *job = zlistx_head(self->timers);
+    return job ? job->queued_at + self->timeout_ms : -1;
+}
+
+size_t zr_dispatch_tick(zr_dispatch_t *self, int64_t now_ms)
+{
+    size_t requeued = 0;
+    job_t *job;
+    while ((job = zlistx_head(self->timers)) && job->queued_at + self->timeout_ms <= now_ms) {
+        job->previous = job->worker;
+        job->timed_out = true;
+        job_requeue(self, job, now_ms);
+        requeued++;
+    }
+    self->stats.reassigned_timeout += requeued;
+    return requeued;
+}
+
+/* ---- figures ---- */
+
+bool zr_dispatch_worker_stats(const zr_dispatch_t *self, int64_t worker_id,
+                              zr_dispatch_worker_stats_t *out)
+{
+    const zr_dispatch_worker_stats_t *worker = worker_find(self, worker_id);
+    if (worker)
+        *out = *worker;
+    return worker != NULL;
+}
+
+bool zr_dispatch_worker_stats_at(const zr_dispatch_t *self, size_t index,
+                                 zr_dispatch_worker_stats_t *out)
+{
+    if (index > self->worker_total)
+        return false;
+    *out = index == 0 ? self->leader : self->workers[index - 1];
+    return true;
+}
+
+void zr_dispatch_stats(const zr_dispatch_t *self, zr_dispatch_stats_t *out)
+{
+    *out = self->stats;
+    out->queued = zlistx_size(self->queue);
+    out->in_flight = zlistx_size(self->order);
+}
+
+void zr_dispatch_cache_stats(const zr_dispatch_t *self, zr_result_cache_stats_t *out)
+{
+    zr_result_cache_stats(self->done, out);
+}
+
+int64_t zr_dispatch_self_id(const zr_dispatch_t *self)
+{
+    return self->self_id;
+}
+
+uint64_t zr_dispatch_epoch(const zr_dispatch_t *self)
+{
+    return self->epoch;
+}
+
+const char *zr_dispatch_verdict_name(zr_dispatch_verdict_t verdict)
+{
+    static const char *const names[ZR_DISPATCH_VERDICTS] = {
+        "QUEUED", "IN_FLIGHT", "DONE", "ACCEPTED", "STORED", "DUPLICATE", "UNKNOWN",
+        "WRONG_WORKER", "FAILED_WORKER", "STALE_EPOCH",
+    };
+    return verdict < ZR_DISPATCH_VERDICTS ? names[verdict] : "?";
+}

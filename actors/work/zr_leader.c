@@ -1,0 +1,310 @@
+/* zr_leader: the leader's actor. Takes the gateway's requests from the TCP relay, lets the
+ * dispatch core assign them round robin, sends them over one DEALER per worker, returns results. */
+#include "actors/work/zr_roles.h"
+#include "actors/work/zr_dispatch.h"
+#include "actors/transport/zr_monitor.h"
+#include "proto/zr_proto_frame.h"
+#include "runtime/zr_actor.h"
+#include "runtime/zr_log.h"
+
+typedef struct {
+    int64_t id;
+    zsock_t *dealer;
+} worker_link_t;
+
+typedef struct {
+    zr_role_args_t role;
+    const zr_env_t *env;
+    zr_dispatch_t *dispatch;
+    zsock_t *link;                                  /* the TCP relay: gateways talk here */
+    worker_link_t workers[ZR_CONFIG_MAX_NODES];
+    size_t worker_count;
+    zhash_t *gateway_routes;                        /* gateway id -> its identity at our ROUTER */
+    zpoller_t *poller;
+    zr_log_t *log;
+    uint64_t fenced, malformed;
+} leader_t;
+
+static void free_frame(void *item)
+{
+    zframe_t *frame = item;
+    zframe_destroy(&frame);
+}
+
+static worker_link_t *worker_by_id(leader_t *self, int64_t id)
+{
+    for (size_t i = 0; i < self->worker_count; i++)
+        if (self->workers[i].id == id)
+            return &self->workers[i];
+    return NULL;
+}
+
+/* A failed worker is never used again (crash-stop): stop reconnecting to it. */
+static void close_worker(leader_t *self, int64_t id)
+{
+    worker_link_t *worker = worker_by_id(self, id);
+    if (!worker)
+        return;
+    zpoller_remove(self->poller, worker->dealer);
+    zsock_destroy(&worker->dealer);
+    *worker = self->workers[--self->worker_count];
+}
+
+/* A DEALER to one worker's TCP port, in the rotation from now on. */
+static void connect_worker(leader_t *self, const zr_node_config_t *node)
+{
+    zsock_t *dealer = zsock_new(ZMQ_DEALER);
+    zsock_set_linger(dealer, 0);
+    zsock_set_sndhwm(dealer, 0);
+    zsock_set_rcvhwm(dealer, 0);
+    zsock_set_maxmsgsize(dealer, (int64_t) ZR_PROTO_MAX_TCP_MESSAGE);
+    char name[32];
+    snprintf(name, sizeof name, "leader-to-%d", node->id);
+    zr_monitor_attach(dealer, self->env, name);
+    zsock_connect(dealer, "tcp://%s:%d", node->ipv4, node->tcp_port);
+    self->workers[self->worker_count++] = (worker_link_t) { node->id, dealer };
+    zr_dispatch_add_worker(self->dispatch, node->id);
+    zpoller_add(self->poller, dealer);
+}
+
+/* A peer may work once it has been heard (it runs) and while it has not failed. */
+static void add_worker(leader_t *self, int64_t id)
+{
+    const zr_node_config_t *node = zr_config_node(self->env->config, (int) id);
+    if (!node || node->role != ZR_ROLE_PEER || id == self->env->node_id || zr_id_set_has(&self->role.failed, id)
+        || worker_by_id(self, id))
+        return;
+    connect_worker(self, node);
+    zr_info(self->log, "worker %lld joins the rotation (%zu workers)", (long long) id, self->worker_count);
+}
+
+static void connect_workers(leader_t *self)
+{
+    for (size_t i = 0; i < self->role.heard.count; i++)
+        add_worker(self, self->role.heard.ids[i]);
+}
+
+static void send_frame_to_gateway(leader_t *self, int64_t gateway_id, zframe_t **payload)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long) gateway_id);
+    zframe_t *route = zhash_lookup(self->gateway_routes, key);
+    if (!route) {
+        zr_warn(self->log, "no route to gateway %lld: result dropped", (long long) gateway_id);
+        zframe_destroy(payload);
+        return;
+    }
+    zr_inproc_work_send(self->link, route, payload);
+}
+
+static void send_assignments(leader_t *self)
+{
+    zr_dispatch_assignment_t out;
+    while (zr_dispatch_next_assignment(self->dispatch, &out)) {
+        zr_proto_msg_t msg = { .type = ZR_MSG_WORK_REQUEST };
+        msg.work_request = (zr_work_request_msg_t) { 0, out.request_id, out.gateway_id, out.leader_id,
+                                                     out.epoch, { (const char *) out.source, out.source_len } };
+        if (out.worker_id == self->env->node_id) {   /* no worker left: run it here */
+            zr_inproc_run(self->role.pool, &msg.work_request);
+            continue;
+        }
+        zframe_t *frame = zr_proto_frame_encode(&msg);
+        worker_link_t *worker = worker_by_id(self, out.worker_id);
+        if (frame && worker)
+            zframe_send(&frame, worker->dealer, 0);
+        zframe_destroy(&frame);
+    }
+}
+
+/* A re-sent request that already completed: the cached answer, stamped with our id and
+ * epoch (it may have been completed under an earlier leader), so the gateway accepts it. */
+static void answer_from_cache(leader_t *self, int64_t gateway_id, uint64_t request_id)
+{
+    size_t length = 0;
+    const uint8_t *cached = zr_dispatch_cached_result(self->dispatch, gateway_id, request_id, &length);
+    zr_proto_msg_t msg;
+    if (!cached || zr_proto_decode(cached, length, &msg) != ZR_DECODE_OK || msg.type != ZR_MSG_WORK_RESULT)
+        return;
+    msg.work_result.leader_id = self->env->node_id;
+    msg.work_result.leader_epoch = self->role.epoch;
+    zframe_t *answer = zr_proto_frame_encode(&msg);
+    if (answer)
+        send_frame_to_gateway(self, gateway_id, &answer);
+}
+
+/* A fenced request: its gateway's route is remembered, the dispatch core decides the rest. */
+static void submit(leader_t *self, zframe_t *identity, const zr_work_request_msg_t *request)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long) request->gateway_id);
+    zhash_update(self->gateway_routes, key, zframe_dup(identity));
+    zhash_freefn(self->gateway_routes, key, free_frame);
+    zr_dispatch_verdict_t verdict = zr_dispatch_submit(self->dispatch, request->gateway_id,
+        request->request_id, request->source.data, request->source.size, zr_env_now(self->env));
+    if (verdict == ZR_DISPATCH_DONE)
+        answer_from_cache(self, request->gateway_id, request->request_id);
+}
+
+/* A request from a gateway: fenced, then submitted, answered from the cache, or ignored. */
+static void from_gateway(leader_t *self)
+{
+    zframe_t *identity = NULL, *payload = NULL;
+    zr_proto_msg_t decoded;
+    if (!zr_inproc_work_recv(self->link, &identity, &payload)
+        || zr_proto_frame_decode(payload, &decoded) != ZR_DECODE_OK || decoded.type != ZR_MSG_WORK_REQUEST) {
+        self->malformed++;
+        zframe_destroy(&identity);
+        zframe_destroy(&payload);
+        return;
+    }
+    zr_work_request_msg_t *request = &decoded.work_request;
+    if (request->leader_id != self->env->node_id || request->leader_epoch > self->role.epoch)
+        self->fenced++;   /* meant for another leader, or we are a stale one */
+    else
+        submit(self, identity, request);
+    zframe_destroy(&identity);
+    zframe_destroy(&payload);
+    send_assignments(self);
+}
+
+/* A result (already encoded) from worker_id: forwarded to its gateway if the core accepts it. */
+static void complete(leader_t *self, int64_t worker_id, zframe_t **payload)
+{
+    zr_proto_msg_t decoded;
+    if (zr_proto_frame_decode(*payload, &decoded) != ZR_DECODE_OK || decoded.type != ZR_MSG_WORK_RESULT
+        || decoded.work_result.worker_id != worker_id) {
+        self->malformed++;
+        zframe_destroy(payload);
+        return;
+    }
+    zr_work_result_msg_t *result = &decoded.work_result;
+    zr_dispatch_verdict_t verdict = zr_dispatch_complete(self->dispatch, result->gateway_id,
+        result->request_id, worker_id, result->leader_epoch, zframe_data(*payload), zframe_size(*payload));
+    if (verdict == ZR_DISPATCH_ACCEPTED)
+        send_frame_to_gateway(self, result->gateway_id, payload);
+    else
+        zr_debug(self->log, "result of request %llu from %lld: %s", (unsigned long long) result->request_id,
+                 (long long) worker_id, zr_dispatch_verdict_name(verdict));
+    zframe_destroy(payload);
+}
+
+static void from_worker(leader_t *self, worker_link_t *worker)
+{
+    zframe_t *payload = zframe_recv(worker->dealer);
+    if (payload)
+        complete(self, worker->id, &payload);
+}
+
+/* A job the leader ran itself; the result carries its names, so nothing is kept meanwhile. */
+static void from_local_pool(leader_t *self)
+{
+    zr_reply_t reply;
+    if (zr_inproc_reply_recv(self->role.pool, &reply) == ZR_REPLY_RESULT)
+        complete(self, self->env->node_id, &reply.frame);
+    zr_inproc_reply_fini(&reply);
+}
+
+static void answer_stats(leader_t *self, zsock_t *pipe)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    zr_dispatch_worker_stats_t worker;
+    for (size_t i = 0; zr_dispatch_worker_stats_at(self->dispatch, i, &worker); i++)
+        fprintf(out, "zrun_leader_assigned_total{worker=\"%lld\"} %llu\n"
+                     "zrun_leader_completed_total{worker=\"%lld\"} %llu\n",
+                (long long) worker.id, (unsigned long long) worker.assigned,
+                (long long) worker.id, (unsigned long long) worker.completed);
+    zr_dispatch_stats_t stats;
+    zr_dispatch_stats(self->dispatch, &stats);
+    fprintf(out, "zrun_leader_in_flight %zu\nzrun_leader_reassigned_total %llu\n"
+                 "zrun_leader_dropped_total{reason=\"fenced\"} %llu\n"
+                 "zrun_leader_dropped_total{reason=\"malformed\"} %llu\n",
+            stats.in_flight, (unsigned long long) (stats.reassigned_failover + stats.reassigned_timeout),
+            (unsigned long long) self->fenced, (unsigned long long) self->malformed);
+    fclose(out);
+    zstr_send(pipe, text);
+    free(text);
+}
+
+static void worker_down(leader_t *self, int64_t id)
+{
+    int requeued = zr_dispatch_remove_worker(self->dispatch, id, zr_env_now(self->env));
+    zr_info(self->log, "worker %lld is down: %d of its requests go to others", (long long) id, requeued);
+    close_worker(self, id);
+}
+
+static bool handle_pipe(leader_t *self, zsock_t *pipe)
+{
+    zr_inproc_command_t command;
+    bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
+    if (zr_inproc_is(&command, ZR_CMD_STATS))
+        answer_stats(self, pipe);
+    else if (zr_inproc_is(&command, ZR_CMD_WORKER_UP))
+        add_worker(self, command.id);
+    else if (zr_inproc_is(&command, ZR_CMD_WORKER_DOWN))
+        worker_down(self, command.id);
+    send_assignments(self);
+    zr_inproc_command_fini(&command);
+    return go_on;
+}
+
+static void leader_start(leader_t *self, zsock_t *pipe)
+{
+    self->env = self->role.env;
+    self->log = zr_log_open(self->env->config->log_dir, self->env->node_id, "leader");
+    self->dispatch = zr_dispatch_new(self->env->node_id, self->role.epoch);
+    /* A job whose worker neither answers nor is declared dead goes to the next one once. */
+    zr_dispatch_set_timeout(self->dispatch, self->env->config->runner_wall_ms + 5000);
+    self->gateway_routes = zhash_new();
+    self->link = zr_inproc_work_link_open(self->env);
+    self->poller = zpoller_new(pipe, self->link, self->role.pool, NULL);
+    connect_workers(self);
+    zr_info(self->log, "leading in epoch %llu with %zu workers", (unsigned long long) self->role.epoch,
+            self->worker_count);
+}
+
+static void leader_stop(leader_t *self)
+{
+    zpoller_destroy(&self->poller);
+    for (size_t i = 0; i < self->worker_count; i++)
+        zsock_destroy(&self->workers[i].dealer);
+    zr_inproc_work_link_close(&self->link);
+    zhash_destroy(&self->gateway_routes);
+    zr_dispatch_destroy(&self->dispatch);
+    zr_log_close(&self->log);
+}
+
+static int poll_timeout(leader_t *self)
+{
+    return zr_clock_poll_timeout(&self->env->clock, zr_dispatch_next_deadline(self->dispatch));
+}
+
+static bool dispatch_ready(leader_t *self, zsock_t *pipe, void *which)
+{
+    if (which == self->link)
+        from_gateway(self);
+    else if (which == self->role.pool)
+        from_local_pool(self);
+    else if (which == pipe)
+        return handle_pipe(self, pipe);
+    else if (which) {
+        for (size_t i = 0; i < self->worker_count; i++)
+            if (which == self->workers[i].dealer)
+                from_worker(self, &self->workers[i]);
+    } else if (zpoller_terminated(self->poller))
+        return false;
+    if (zr_dispatch_tick(self->dispatch, zr_env_now(self->env)) > 0)
+        send_assignments(self);
+    return true;
+}
+
+void zr_leader_actor(zsock_t *pipe, void *args)
+{
+    leader_t self = { .role = *(zr_role_args_t *) args };
+    leader_start(&self, pipe);
+    zr_actor_ready(pipe);
+    while (dispatch_ready(&self, pipe, zpoller_wait(self.poller, poll_timeout(&self))))
+        ;
+    leader_stop(&self);
+}

@@ -1,0 +1,236 @@
+/* zr_http_routes: maps method and path to an answer; every response carries X-Request-Id.
+ * Jobs are checked early (method, Content-Type, Content-Length), streamed in bounded, then suspended. */
+#include "runtime/http/zr_http_routes.h"
+#include "runtime/http/zr_http_headers.h"
+#include "runtime/http/zr_http_response.h"
+#include "runtime/http/zr_http_server.h"
+#include <stdio.h>
+#include <string.h>
+
+#define JAVA_SOURCE "text/x-java-source"
+#define ALLOW_JOB "POST"
+#define ALLOW_INFO "GET, HEAD"
+#define ZR_HTTP_DRAIN_MAX (16u * 1024 * 1024)   /* body bytes read and dropped past the limit */
+
+static const char *header(struct MHD_Connection *connection, const char *name)
+{
+    return MHD_lookup_connection_value(connection, MHD_HEADER_KIND, name);
+}
+
+/* Queues the response (adding X-Request-Id and, if given, Allow), counts it, releases it. */
+static enum MHD_Result queue(zr_http_server_t *server, zr_http_request_t *request,
+                             unsigned status, struct MHD_Response *response, uint64_t body_bytes,
+                             const char *allow)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%llu", (unsigned long long) request->id);
+    MHD_add_response_header(response, "X-Request-Id", id);
+    if (allow)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, allow);
+    enum MHD_Result queued = MHD_queue_response(request->connection, status, response);
+    MHD_destroy_response(response);
+    if (queued == MHD_YES) {
+        request->state = ZR_HTTP_REPLIED;
+        zr_http_metrics_count_response(server->metrics, status, body_bytes);
+    }
+    if (queued == MHD_YES)
+        zr_debug(server->log, "request %llu: %u", (unsigned long long) request->id, status);
+    else
+        zr_warn(server->log, "request %llu: could not queue its %u response",
+                (unsigned long long) request->id, status);
+    return queued;
+}
+
+static enum MHD_Result reply_text(zr_http_server_t *server, zr_http_request_t *request,
+                                  unsigned status, const char *text, size_t length, const char *allow)
+{
+    return queue(server, request, status, zr_http_response_text(text, length), length, allow);
+}
+
+static enum MHD_Result reply_json(zr_http_server_t *server, zr_http_request_t *request,
+                                  unsigned status, char *json)
+{
+    size_t length = strlen(json);
+    return queue(server, request, status, zr_http_response_json(json), length, NULL);
+}
+
+/* An answer that is not a job result: a one-line reason, or its JSON form if asked for. */
+static enum MHD_Result reply_reason(zr_http_server_t *server, zr_http_request_t *request,
+                                    unsigned status, const char *reason, const char *allow)
+{
+    if (!request->want_json)
+        return reply_text(server, request, status, reason, strlen(reason), allow);
+    const char *word = status >= 500 ? "UNAVAILABLE" : "REJECTED";
+    char *json = zr_http_error_json(request->id, word, reason);
+    size_t length = strlen(json);
+    return queue(server, request, status, zr_http_response_json(json), length, allow);
+}
+
+static enum MHD_Result reply_too_large(zr_http_server_t *server, zr_http_request_t *request)
+{
+    char reason[128];
+    snprintf(reason, sizeof reason, "request body larger than the limit of %zu bytes",
+             server->config.body_limit);
+    return reply_reason(server, request, MHD_HTTP_CONTENT_TOO_LARGE, reason, NULL);
+}
+
+/* The owner's answer to a job, once its connection has been resumed. */
+static enum MHD_Result reply_answer(zr_http_server_t *server, zr_http_request_t *request)
+{
+    zr_work_result_msg_t result;
+    if (!request->result)
+        return reply_reason(server, request, (unsigned) request->fail_status, request->fail_reason, NULL);
+    if (zr_work_result_msg_decode(zframe_data(request->result), zframe_size(request->result),
+                                  &result) != ZR_DECODE_OK)
+        return reply_reason(server, request, MHD_HTTP_INTERNAL_SERVER_ERROR, "malformed result", NULL);
+    if (request->want_json)
+        return reply_json(server, request, result.http_status, zr_http_result_json(request->id, &result));
+    return reply_text(server, request, result.http_status, result.body.data, result.body.size, NULL);
+}
+
+/* POST /compileandrun before its body: reject what can be rejected from the headers alone. */
+static enum MHD_Result check_job_headers(zr_http_server_t *server, zr_http_request_t *request,
+                                         const char *method)
+{
+    if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+        return reply_reason(server, request, MHD_HTTP_METHOD_NOT_ALLOWED,
+                            "method not allowed: use POST", ALLOW_JOB);
+    if (!zr_http_media_type_is(header(request->connection, MHD_HTTP_HEADER_CONTENT_TYPE), JAVA_SOURCE))
+        return reply_reason(server, request, MHD_HTTP_BAD_REQUEST,
+                            "Content-Type must be " JAVA_SOURCE, NULL);
+    uint64_t length;
+    if (zr_http_content_length(header(request->connection, MHD_HTTP_HEADER_CONTENT_LENGTH), &length) == 0
+        && length > server->config.body_limit)
+        return reply_too_large(server, request);
+    return MHD_YES;   /* wait for the body */
+}
+
+static enum MHD_Result reply_metrics(zr_http_server_t *server, zr_http_request_t *request)
+{
+    char *text = zr_http_metrics_render(server->metrics, zhashx_size(server->pending),
+                                        server->owner_metrics);
+    size_t length = strlen(text);
+    return queue(server, request, MHD_HTTP_OK, zr_http_response_metrics(text), length, NULL);
+}
+
+static enum MHD_Result reply_log(zr_http_server_t *server, zr_http_request_t *request,
+                                 const char *path, const char *which)
+{
+    uint64_t size = 0;
+    struct MHD_Response *response = zr_http_response_file(path, &size);
+    if (response)
+        return queue(server, request, MHD_HTTP_OK, response, size, NULL);
+    char reason[64];
+    snprintf(reason, sizeof reason, "no %s log on this node", which);
+    return reply_reason(server, request, MHD_HTTP_NOT_FOUND, reason, NULL);
+}
+
+static bool is_read_method(const char *method)
+{
+    return strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+}
+
+/* The read-only paths; returns -1 (as an MHD_Result it cannot be) if url is none of them. */
+static int route_info(zr_http_server_t *server, zr_http_request_t *request, const char *url,
+                      const char *method)
+{
+    bool healthz = strcmp(url, "/healthz") == 0, metrics = strcmp(url, "/metrics") == 0;
+    bool summary = strcmp(url, "/logs/summary") == 0, verbose = strcmp(url, "/logs/verbose") == 0;
+    if (!healthz && !metrics && !summary && !verbose)
+        return -1;
+    if (!is_read_method(method))
+        return reply_reason(server, request, MHD_HTTP_METHOD_NOT_ALLOWED,
+                            "method not allowed: use GET", ALLOW_INFO);
+    if (healthz)
+        return reply_text(server, request, MHD_HTTP_OK, "ok", 2, NULL);
+    if (metrics)
+        return reply_metrics(server, request);
+    return summary ? reply_log(server, request, server->config.summary_log, "summary")
+                   : reply_log(server, request, server->config.verbose_log, "verbose");
+}
+
+static enum MHD_Result reply_page(zr_http_server_t *server, zr_http_request_t *request,
+                                  const zr_http_page_t *page, const char *method)
+{
+    if (!is_read_method(method))
+        return reply_reason(server, request, MHD_HTTP_METHOD_NOT_ALLOWED,
+                            "method not allowed: use GET", ALLOW_INFO);
+    if (request->want_json && page->json)
+        return reply_json(server, request, page->status, strdup(page->json));
+    return reply_text(server, request, page->status, page->plain, strlen(page->plain), NULL);
+}
+
+/* First call for a request: only the headers are known. */
+static enum MHD_Result route(zr_http_server_t *server, zr_http_request_t *request,
+                             const char *url, const char *method)
+{
+    zr_debug(server->log, "request %llu: %s %s", (unsigned long long) request->id, method, url);
+    if (strcmp(url, "/compileandrun") == 0)
+        return check_job_headers(server, request, method);
+    int answered = route_info(server, request, url, method);
+    if (answered >= 0)
+        return (enum MHD_Result) answered;
+    zr_http_page_t *page = zhashx_lookup(server->pages, url);
+    if (page)
+        return reply_page(server, request, page, method);
+    return reply_reason(server, request, MHD_HTTP_NOT_FOUND,
+                        "not found: the paths are /compileandrun, /healthz, /metrics, /logs/summary, /logs/verbose",
+                        NULL);
+}
+
+/* A piece of the job's body. Past the limit nothing more is kept; since MHD (0.9.75) cannot
+ * queue a response before the body ends, a bounded excess is drained so the client still gets
+ * its 413, and a connection that sends more than that is closed. */
+static enum MHD_Result receive(zr_http_server_t *server, zr_http_request_t *request,
+                               const char *data, size_t *size)
+{
+    zr_http_metrics_count_request_bytes(server->metrics, *size);
+    request->received += *size;
+    if (request->state == ZR_HTTP_RECEIVING)
+        zr_http_request_append(request, data, *size);
+    *size = 0;
+    return request->received - request->body_len > ZR_HTTP_DRAIN_MAX ? MHD_NO : MHD_YES;
+}
+
+enum MHD_Result zr_http_routes_access(void *cls, struct MHD_Connection *connection,
+                                      const char *url, const char *method, const char *version,
+                                      const char *upload_data, size_t *upload_data_size,
+                                      void **request_p)
+{
+    zr_http_server_t *server = cls;
+    zr_http_request_t *request = *request_p;
+    if (!request) {
+        request = zr_http_request_new(connection, server->config.body_limit);
+        request->want_json = zr_http_accepts(header(connection, MHD_HTTP_HEADER_ACCEPT), "application/json");
+        *request_p = request;
+        return route(server, request, url, method);
+    }
+    if (*upload_data_size)
+        return receive(server, request, upload_data, upload_data_size);
+    if (request->state == ZR_HTTP_ANSWERED)
+        return reply_answer(server, request);
+    if (request->state != ZR_HTTP_RECEIVING)
+        return MHD_YES;
+    if (request->too_large)
+        return reply_too_large(server, request);
+    zr_http_server_submit(server, request);
+    return MHD_YES;
+}
+
+void zr_http_routes_completed(void *cls, struct MHD_Connection *connection, void **request_p,
+                              enum MHD_RequestTerminationCode how)
+{
+    zr_http_server_t *server = cls;
+    zr_http_request_t *request = *request_p;
+    if (!request)
+        return;
+    if (request->state == ZR_HTTP_WAITING)
+        zr_http_server_forget(server, request);
+    if (how != MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+        zr_http_metrics_count_aborted(server->metrics);
+        zr_info(server->log, "request %llu: connection ended before the response was sent (%d)",
+                (unsigned long long) request->id, (int) how);
+    }
+    zr_http_request_destroy(&request);
+    *request_p = NULL;
+}

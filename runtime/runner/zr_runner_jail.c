@@ -1,0 +1,181 @@
+/* zr_runner_jail: what a runner JVM's process may never do, whatever the code inside it tries.
+ * Network: a fresh network namespace with no interfaces. Processes: a seccomp filter that lets the
+ * JVM start threads but refuses fork, vfork and non-thread clone, and system-administration calls.
+ * Files: the scratch directory is a size-capped tmpfs in a private mount namespace (it vanishes with
+ * the JVM), RLIMIT_FSIZE, no core dumps. The in-JVM SecurityManager gives the clear messages; these walls
+ * hold even if it is bypassed. */
+#include "runtime/runner/zr_runner_jail.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#if defined(__x86_64__)
+#define JAIL_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define JAIL_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+bool zr_runner_jail_has_seccomp(void)
+{
+#ifdef JAIL_ARCH
+    return true;
+#else
+    return false;
+#endif
+}
+
+static void say(int fd, const char *text)
+{
+    if (write(fd, text, strlen(text)) < 0) {
+        /* nothing more can be done from here */
+    }
+}
+
+#ifdef JAIL_ARCH
+#define LOAD(field) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field))
+#define RETURN(action) BPF_STMT(BPF_RET | BPF_K, (action))
+/* if nr == (call) return errno (err); two instructions */
+#define REFUSE(call, err) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (call), 0, 1), \
+                          RETURN(SECCOMP_RET_ERRNO | (err))
+
+static struct sock_filter jail_filter[] = {
+    LOAD(arch),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, JAIL_ARCH, 1, 0),
+    RETURN(SECCOMP_RET_KILL_PROCESS),
+    LOAD(nr),
+#ifdef __x86_64__
+    BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),     /* the x32 ABI */
+    RETURN(SECCOMP_RET_KILL_PROCESS),
+#endif
+    /* clone: threads (CLONE_THREAD) only */
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 4),
+    LOAD(args[0]),
+    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 0, 1),
+    RETURN(SECCOMP_RET_ALLOW),
+    RETURN(SECCOMP_RET_ERRNO | EPERM),
+    /* socket: no AF_UNIX (host services listen on those; the network namespace covers the rest) */
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 4),
+    LOAD(args[0]),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 0, 1),
+    RETURN(SECCOMP_RET_ERRNO | EACCES),
+    RETURN(SECCOMP_RET_ALLOW),
+    REFUSE(SYS_clone3, ENOSYS),   /* glibc then falls back to clone, which is checked above */
+#ifdef SYS_fork
+    REFUSE(SYS_fork, EPERM),
+    REFUSE(SYS_vfork, EPERM),
+#endif
+    REFUSE(SYS_ptrace, EPERM),
+    REFUSE(SYS_process_vm_readv, EPERM),
+    REFUSE(SYS_process_vm_writev, EPERM),
+    REFUSE(SYS_mount, EPERM),
+    REFUSE(SYS_umount2, EPERM),
+    REFUSE(SYS_pivot_root, EPERM),
+    REFUSE(SYS_chroot, EPERM),
+    REFUSE(SYS_unshare, EPERM),
+    REFUSE(SYS_setns, EPERM),
+    REFUSE(SYS_init_module, EPERM),
+    REFUSE(SYS_finit_module, EPERM),
+    REFUSE(SYS_delete_module, EPERM),
+    REFUSE(SYS_kexec_load, EPERM),
+    REFUSE(SYS_reboot, EPERM),
+    REFUSE(SYS_bpf, EPERM),
+    REFUSE(SYS_perf_event_open, EPERM),
+    REFUSE(SYS_keyctl, EPERM),
+    REFUSE(SYS_add_key, EPERM),
+    REFUSE(SYS_request_key, EPERM),
+    RETURN(SECCOMP_RET_ALLOW),
+};
+
+static void enter_seccomp(int log_fd)
+{
+    struct sock_fprog program = {
+        .len = (unsigned short) (sizeof jail_filter / sizeof jail_filter[0]),
+        .filter = jail_filter,
+    };
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+        || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0)
+        say(log_fd, "zrun jail: seccomp filter refused by the kernel; processes are not walled off\n");
+}
+#else
+static void enter_seccomp(int log_fd)
+{
+    say(log_fd, "zrun jail: no seccomp filter for this architecture\n");
+}
+#endif
+
+static void limit(int resource, rlim_t value)
+{
+    struct rlimit l = { value, value };
+    setrlimit(resource, &l);
+}
+
+/* Moves fd to `target`, clearing close-on-exec (dup2 onto itself would keep it). */
+static int place(int fd, int target)
+{
+    if (fd == target)
+        return fcntl(fd, F_SETFD, 0);
+    return dup2(fd, target) == target ? 0 : -1;
+}
+
+/* 0 stdin (/dev/null), 1+2 the log, 3 jobs in, 4 answers out; everything else closed. */
+static int arrange_descriptors(const zr_runner_jail_t *jail)
+{
+    int in = fcntl(jail->job_in, F_DUPFD, 10), out = fcntl(jail->job_out, F_DUPFD, 10);
+    int log = fcntl(jail->log_fd, F_DUPFD, 10), null = open("/dev/null", O_RDONLY);
+    if (in < 0 || out < 0 || log < 0 || null < 0)
+        return -1;
+    if (place(null, 0) || place(log, 1) || place(log, 2) || place(in, 3) || place(out, 4))
+        return -1;
+    if (syscall(SYS_close_range, 5U, ~0U, 0) != 0) {
+        for (int fd = 5; fd < 4096; fd++)
+            close(fd);
+    }
+    return 0;
+}
+
+/* A private mount namespace whose copy of workdir is a fresh, size-capped tmpfs. */
+static void private_scratch(const zr_runner_jail_t *jail)
+{
+    if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0
+        || mount("zrun-scratch", jail->workdir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                 jail->tmpfs_options) != 0)
+        say(jail->log_fd, "zrun jail: the scratch directory is not a private tmpfs; its size is not capped\n");
+}
+
+void zr_runner_jail_exec(const zr_runner_jail_t *jail, const char *path, char *const argv[],
+                         char *const envp[])
+{
+    int log_fd = jail->log_fd;
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    setsid();
+    for (int i = 0; i < 2; i++) {
+        if (jail->cgroup_fds[i] >= 0 && write(jail->cgroup_fds[i], "0", 1) != 1)
+            say(log_fd, "zrun jail: could not join a cgroup\n");
+    }
+    if (unshare(CLONE_NEWNET) != 0)
+        say(log_fd, "zrun jail: no network namespace; network is walled off by the SecurityManager only\n");
+    private_scratch(jail);
+    limit(RLIMIT_CORE, 0);
+    limit(RLIMIT_FSIZE, (rlim_t) jail->file_size_limit);
+    limit(RLIMIT_NOFILE, 1024);
+    if (chdir(jail->workdir) != 0 || arrange_descriptors(jail) != 0) {
+        say(log_fd, "zrun jail: cannot set up the runner's directory and descriptors\n");
+        _exit(127);
+    }
+    enter_seccomp(2);
+    execve(path, argv, envp);
+    say(2, "zrun jail: cannot execute the java launcher\n");
+    _exit(127);
+}

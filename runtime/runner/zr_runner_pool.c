@@ -1,0 +1,567 @@
+/* zr_runner_pool: the actor that keeps warm, jailed JVMs and runs compile-and-run jobs on them.
+ * The shell only: pipes, processes, timers and answers; every decision comes from zr_runner_sched. */
+#include "runtime/runner/zr_runner_pool.h"
+#include "runtime/zr_actor.h"
+#include "runtime/zr_clock.h"
+#include "proto/zr_proto_frame.h"
+#include "runtime/zr_inproc.h"
+#include "runtime/zr_log.h"
+#include "runtime/runner/zr_runner_cgroup.h"
+#include "runtime/runner/zr_runner_jvm.h"
+#include "runtime/runner/zr_runner_sched.h"
+#include "runtime/runner/zr_runner_setup.h"
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define START_MS 60000          /* a JVM must warm up within this */
+#define RETRY_MS 500            /* first respawn delay after a failed start */
+#define RETRY_MAX_MS 30000
+#define GIVE_UP_FAILURES 3      /* failed starts in a row, on every slot, before jobs are failed */
+#define JVM_BASE_TASKS 40       /* threads of a runner JVM itself, with room to spare (measured: 14) */
+#define JVM_NATIVE_MB 384       /* non-heap memory a runner JVM may use (javac, metaspace, code) */
+#define OOM_EXIT_CODE 3         /* -XX:+ExitOnOutOfMemoryError */
+
+typedef struct {
+    zr_runner_jvm_t *jvm;       /* NULL while the slot is down */
+    zr_runner_cgroup_t *cgroup; /* NULL when the machine has none */
+    char workdir[PATH_MAX];
+    char log_path[PATH_MAX];
+} slot_t;
+
+typedef struct {
+    uint64_t id;                    /* the pool's own: unique in the JVM protocol */
+    zframe_t *frame;                /* the WORK_REQUEST as it came */
+    zr_work_request_msg_t request;  /* decoded; its source points into frame */
+} job_t;
+
+typedef struct {
+    uint64_t jobs, ok, compile_errors, runtime_errors, limits, internal, timeouts, deaths, spawns;
+    uint64_t malformed;
+} stats_t;
+
+typedef struct {
+    zsock_t *pipe;
+    zr_runner_setup_t *setup;
+    zr_runner_config_t config;  /* setup's, for short access */
+    zr_log_t *log;
+    zr_clock_t clock;
+    zr_runner_sched_t *sched;
+    slot_t *slots;
+    zhash_t *jobs;              /* "%016llx" job id -> job_t */
+    uint64_t last_job_id;
+    bool started, terminated;
+    stats_t stats;
+} pool_t;
+
+/* ---- jobs and answers ---- */
+
+static void job_key(uint64_t id, char key[17])
+{
+    snprintf(key, 17, "%016llx", (unsigned long long) id);
+}
+
+static void job_free(void *item)
+{
+    job_t *job = item;
+    zframe_destroy(&job->frame);
+    free(job);
+}
+
+static job_t *job_find(pool_t *self, uint64_t id)
+{
+    char key[17];
+    job_key(id, key);
+    return zhash_lookup(self->jobs, key);
+}
+
+static void count_answer(pool_t *self, zr_job_status_t status)
+{
+    uint64_t *counter[] = { &self->stats.ok, &self->stats.compile_errors, &self->stats.runtime_errors,
+                            &self->stats.limits, &self->stats.internal };
+    (*counter[status <= ZR_JOB_INTERNAL ? status : ZR_JOB_INTERNAL])++;
+}
+
+/* The WORK_RESULT of a job: the request's names, this node as the worker. */
+static zr_work_result_msg_t result_of(const pool_t *self, const job_t *job, zr_job_status_t status,
+                                      const char *body, size_t body_len)
+{
+    const zr_work_request_msg_t *request = &job->request;
+    return (zr_work_result_msg_t) {
+        .request_id = request->request_id, .gateway_id = request->gateway_id,
+        .leader_id = request->leader_id, .leader_epoch = request->leader_epoch,
+        .worker_id = self->config.node_id, .status = status,
+        .http_status = (uint16_t) zr_job_status_http(status), .body = { body, body_len },
+    };
+}
+
+/* Sends the job's RESULT to the owner and forgets the job. An answer too large for the wire
+ * (a runner configured with a huge output limit) becomes a LIMIT answer saying so. */
+static void answer(pool_t *self, uint64_t id, zr_job_status_t status, const char *body, size_t body_len,
+                   const zr_runner_reply_t *reply)
+{
+    job_t *job = job_find(self, id);
+    if (!job)
+        return;
+    zr_work_result_msg_t result = result_of(self, job, status, body, body_len);
+    if (reply) {
+        result.out = (zr_wire_bytes_t) { (const char *) reply->out, reply->out_len };
+        result.err = (zr_wire_bytes_t) { (const char *) reply->err, reply->err_len };
+        result.compile_ms = reply->compile_ms;
+        result.run_ms = reply->run_ms;
+    }
+    if (zr_inproc_result_send(self->pipe, &result) != 0) {
+        static const char too_large[] = "Output limit exceeded: the answer is larger than the wire allows";
+        status = ZR_JOB_LIMIT;
+        result = result_of(self, job, status, too_large, sizeof too_large - 1);
+        zr_inproc_result_send(self->pipe, &result);
+    }
+    count_answer(self, status);
+    char key[17];
+    job_key(id, key);
+    zhash_delete(self->jobs, key);
+}
+
+static void answer_text(pool_t *self, uint64_t id, zr_job_status_t status, const char *text)
+{
+    zr_info(self->log, "job %llu: %s: %s", (unsigned long long) id, zr_job_status_name(status), text);
+    answer(self, id, status, text, strlen(text), NULL);
+}
+
+/* ---- slots: directories, processes ---- */
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void) st; (void) type; (void) ftw;
+    remove(path);
+    return 0;
+}
+
+/* Empties (or creates) the slot's scratch directory. */
+static int fresh_workdir(const slot_t *slot)
+{
+    nftw(slot->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return mkdir(slot->workdir, 0700) == 0 ? 0 : -1;
+}
+
+static void slot_init(pool_t *self, int index)
+{
+    slot_t *slot = &self->slots[index];
+    snprintf(slot->workdir, sizeof slot->workdir, "%s/node%d-pid%d-jvm%d", self->config.scratch_dir,
+             self->config.node_id, (int) getpid(), index);
+    if (self->config.log_dir)
+        snprintf(slot->log_path, sizeof slot->log_path, "%s/node-%d-runner-jvm%d.log",
+                 self->config.log_dir, self->config.node_id, index);
+    char name[64], why[256];
+    snprintf(name, sizeof name, "node%d-pid%d-jvm%d", self->config.node_id, (int) getpid(), index);
+    long tasks = JVM_BASE_TASKS + self->config.max_threads;
+    long memory = ((long) self->config.heap_mb + JVM_NATIVE_MB) << 20;
+    slot->cgroup = zr_runner_cgroup_new(name, tasks, memory, why, sizeof why);
+    if (!slot->cgroup && index == 0)
+        zr_warn(self->log, "JVMs run without cgroup caps: %s", why);
+}
+
+/* kill -9 and reap the slot's JVM; returns waitpid's status. */
+static int slot_kill(slot_t *slot)
+{
+    int status = 0;
+    zr_runner_jvm_destroy(&slot->jvm, &status);
+    return status;
+}
+
+static void slot_fini(slot_t *slot)
+{
+    if (slot->jvm)
+        slot_kill(slot);
+    zr_runner_cgroup_destroy(&slot->cgroup);
+    nftw(slot->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void spawn(pool_t *self, int index)
+{
+    slot_t *slot = &self->slots[index];
+    int64_t now = zr_clock_now_ms(&self->clock);
+    zr_runner_jvm_spec_t spec = {
+        .java = self->setup->java, .classes_dir = self->config.classes_dir, .workdir = slot->workdir,
+        .log_path = slot->log_path[0] ? slot->log_path : NULL, .heap_mb = self->config.heap_mb,
+        .output_limit = self->config.output_limit, .max_threads = self->config.max_threads,
+    };
+    zr_runner_cgroup_join_fds(slot->cgroup, spec.cgroup_fds);
+    zr_runner_cgroup_mark(slot->cgroup);
+    char err[256] = "cannot create its scratch directory";
+    zr_runner_sched_spawned(self->sched, index, now);
+    if (fresh_workdir(slot) == 0)
+        slot->jvm = zr_runner_jvm_spawn(&spec, err, sizeof err);
+    self->stats.spawns++;
+    if (!slot->jvm) {
+        uint64_t lost;
+        zr_error(self->log, "JVM %d: cannot start: %s", index, err);
+        zr_runner_sched_died(self->sched, index, now, &lost);
+        return;
+    }
+    zr_info(self->log, "JVM %d: started pid %d", index, (int) zr_runner_jvm_pid(slot->jvm));
+}
+
+/* Why a JVM that was running a job ended, as the job's answer. */
+static void describe_end(pool_t *self, const slot_t *slot, int status, char *text, size_t size)
+{
+    if (WIFEXITED(status) && WEXITSTATUS(status) == OOM_EXIT_CODE)
+        snprintf(text, size, "Memory limit exceeded: the job ran out of the %d MB heap "
+                 "(java.lang.OutOfMemoryError)", self->config.heap_mb);
+    else if (zr_runner_cgroup_tasks_refused(slot->cgroup))
+        snprintf(text, size, "Thread limit exceeded: the JVM reached its task limit of %d threads "
+                 "beyond its own", self->config.max_threads);
+    else if (zr_runner_cgroup_memory_killed(slot->cgroup))
+        snprintf(text, size, "Memory limit exceeded: the JVM used more than %d MB of memory",
+                 self->config.heap_mb + JVM_NATIVE_MB);
+    else if (WIFSIGNALED(status))
+        snprintf(text, size, "Runner failure: the JVM running this job was killed by signal %d",
+                 WTERMSIG(status));
+    else
+        snprintf(text, size, "Runner failure: the JVM running this job exited with status %d",
+                 WEXITSTATUS(status));
+}
+
+/* The slot's JVM is gone or untrustworthy: kill it, answer its job (if any), let sched respawn. */
+static void jvm_ended(pool_t *self, int index, const char *why)
+{
+    slot_t *slot = &self->slots[index];
+    int status = slot_kill(slot);
+    char text[256];
+    describe_end(self, slot, status, text, sizeof text);
+    uint64_t job_id;
+    self->stats.deaths++;
+    zr_warn(self->log, "JVM %d: %s (%s)", index, why, text);
+    if (zr_runner_sched_died(self->sched, index, zr_clock_now_ms(&self->clock), &job_id))
+        answer_text(self, job_id, ZR_JOB_LIMIT, text);
+}
+
+/* ---- replies from a JVM ---- */
+
+static void on_done(pool_t *self, int index, const zr_runner_reply_t *reply)
+{
+    uint64_t job_id;
+    if (!zr_runner_sched_job(self->sched, index, &job_id) || job_id != reply->job_id) {
+        jvm_ended(self, index, "answered a job it was not given");
+        return;
+    }
+    bool recycle = reply->flags & ZR_RUNNER_FLAG_RECYCLE;
+    answer(self, job_id, (zr_job_status_t) reply->status, (const char *) reply->body, reply->body_len, reply);
+    if (zr_runner_sched_done(self->sched, index, recycle, zr_clock_now_ms(&self->clock))) {
+        zr_info(self->log, "JVM %d: replaced (%s)", index, recycle ? "job left threads or files" : "job quota");
+        slot_kill(&self->slots[index]);
+    }
+}
+
+/* Handles every whole frame buffered from the slot's JVM. */
+static void drain_replies(pool_t *self, int index)
+{
+    slot_t *slot = &self->slots[index];
+    zr_runner_reply_t reply;
+    while (slot->jvm) {
+        zr_runner_reply_kind_t kind = zr_runner_jvm_reply(slot->jvm, &reply);
+        if (kind == ZR_RUNNER_REPLY_PARTIAL)
+            return;
+        if (kind == ZR_RUNNER_REPLY_BAD) {
+            jvm_ended(self, index, "sent a malformed reply");
+            return;
+        }
+        if (kind == ZR_RUNNER_REPLY_READY) {
+            zr_info(self->log, "JVM %d: ready after %u ms of warm-up", index, reply.warmup_ms);
+            zr_runner_sched_ready(self->sched, index, zr_clock_now_ms(&self->clock));
+        }
+        zr_runner_jvm_consume(slot->jvm, &reply);   /* before on_done may kill the JVM */
+        if (kind == ZR_RUNNER_REPLY_DONE)
+            on_done(self, index, &reply);
+    }
+}
+
+static void on_readable(pool_t *self, int index)
+{
+    slot_t *slot = &self->slots[index];
+    int rc = zr_runner_jvm_fill(slot->jvm);
+    drain_replies(self, index);
+    if (rc != 0 && slot->jvm)
+        jvm_ended(self, index, "ended");
+}
+
+static void on_writable(pool_t *self, int index)
+{
+    if (zr_runner_jvm_flush(self->slots[index].jvm) != 0)
+        jvm_ended(self, index, "stopped reading its jobs");
+}
+
+/* ---- decisions ---- */
+
+static void run_assignment(pool_t *self, int index, uint64_t job_id)
+{
+    job_t *job = job_find(self, job_id);
+    slot_t *slot = &self->slots[index];
+    const zr_wire_bytes_t *source = &job->request.source;
+    if (zr_runner_jvm_send(slot->jvm, job_id, source->data, source->size) != 0) {
+        zr_runner_sched_done(self->sched, index, false, zr_clock_now_ms(&self->clock));
+        answer_text(self, job_id, ZR_JOB_INTERNAL, "source too large to hand to a JVM");
+        return;
+    }
+    on_writable(self, index);
+}
+
+static void run_expiry(pool_t *self, zr_expiry_t expiry, int index, uint64_t job_id)
+{
+    slot_kill(&self->slots[index]);
+    if (expiry == ZR_EXPIRY_START) {
+        zr_error(self->log, "JVM %d: not ready within %d ms; killed", index, START_MS);
+        return;
+    }
+    char text[128];
+    snprintf(text, sizeof text, "Time limit exceeded: run() did not return within %d ms", self->config.wall_ms);
+    self->stats.timeouts++;
+    answer_text(self, job_id, ZR_JOB_LIMIT, text);
+}
+
+/* Carries out every decision that is due, until none is. */
+static void decide(pool_t *self)
+{
+    int64_t now = zr_clock_now_ms(&self->clock);
+    int index;
+    uint64_t job_id;
+    zr_expiry_t expiry;
+    while ((expiry = zr_runner_sched_next_expiry(self->sched, now, &index, &job_id)) != ZR_EXPIRY_NONE)
+        run_expiry(self, expiry, index, job_id);
+    while (zr_runner_sched_next_abandoned(self->sched, &job_id))
+        answer_text(self, job_id, ZR_JOB_INTERNAL, "No Java runner could be started on this node");
+    while (zr_runner_sched_next_spawn(self->sched, now, &index))
+        spawn(self, index);
+    while (zr_runner_sched_next_assignment(self->sched, now, &index, &job_id))
+        run_assignment(self, index, job_id);
+}
+
+/* ---- the owner's commands ---- */
+
+/* A WORK_REQUEST to run; a frame that is none cannot be answered (it names no job): dropped. */
+static void on_run(pool_t *self, zframe_t **frame)
+{
+    zr_proto_msg_t decoded;
+    if (zr_proto_frame_decode(*frame, &decoded) != ZR_DECODE_OK || decoded.type != ZR_MSG_WORK_REQUEST) {
+        zr_warn(self->log, "RUN without a valid work request dropped");
+        self->stats.malformed++;
+        return;
+    }
+    job_t *job = calloc(1, sizeof *job);
+    job->id = ++self->last_job_id;
+    job->frame = *frame;
+    *frame = NULL;
+    job->request = decoded.work_request;
+    char key[17];
+    job_key(job->id, key);
+    zhash_insert(self->jobs, key, job);
+    zhash_freefn(self->jobs, key, job_free);
+    self->stats.jobs++;
+    zr_runner_sched_submit(self->sched, job->id);
+}
+
+static long total_rss_kb(const pool_t *self)
+{
+    long total = 0;
+    for (int i = 0; i < self->config.jvms; i++) {
+        long kb = self->slots[i].jvm ? zr_runner_jvm_rss_kb(self->slots[i].jvm) : -1;
+        total += kb > 0 ? kb : 0;
+    }
+    return total;
+}
+
+static void on_stats(pool_t *self)
+{
+    const stats_t *s = &self->stats;
+    zr_pool_stats_t stats = {
+        .jvms = (uint32_t) self->config.jvms,
+        .idle = (uint32_t) zr_runner_sched_count(self->sched, ZR_SLOT_IDLE),
+        .busy = (uint32_t) zr_runner_sched_count(self->sched, ZR_SLOT_BUSY),
+        .starting = (uint32_t) zr_runner_sched_count(self->sched, ZR_SLOT_STARTING),
+        .queued = (uint32_t) zr_runner_sched_queued(self->sched),
+        .jobs = s->jobs, .ok = s->ok, .compile_errors = s->compile_errors,
+        .runtime_errors = s->runtime_errors, .limits = s->limits, .internal = s->internal,
+        .timeouts = s->timeouts, .deaths = s->deaths, .spawns = s->spawns,
+        .rss_kb = total_rss_kb(self),
+    };
+    zr_inproc_pool_stats_reply(self->pipe, &stats);
+}
+
+static void on_pipe(pool_t *self)
+{
+    zr_inproc_command_t command;
+    if (!zr_inproc_command_recv(self->pipe, &command) || zr_inproc_is(&command, ZR_CMD_TERM))
+        self->terminated = true;
+    else if (zr_inproc_is(&command, ZR_CMD_RUN))
+        on_run(self, &command.frame);
+    else if (zr_inproc_is(&command, ZR_CMD_STATS))
+        on_stats(self);
+    else
+        zr_warn(self->log, "unknown command '%s'", command.name);
+    zr_inproc_command_fini(&command);
+}
+
+/* ---- the loop ---- */
+
+typedef struct {
+    zmq_pollitem_t items[1 + 2 * 64];
+    int slot_of[1 + 2 * 64];
+    int count;
+} poll_set_t;
+
+/* The pipe (once started), each live JVM's answers, and its job pipe while a job is being written.
+ * zmq_poll rather than zpoller: the job pipes need POLLOUT. */
+static void build_poll_set(const pool_t *self, poll_set_t *set)
+{
+    set->count = 0;
+    if (self->started) {
+        set->items[0] = (zmq_pollitem_t) { .socket = zsock_resolve(self->pipe), .events = ZMQ_POLLIN };
+        set->slot_of[set->count++] = -1;
+    }
+    for (int i = 0; i < self->config.jvms; i++) {
+        zr_runner_jvm_t *jvm = self->slots[i].jvm;
+        if (!jvm)
+            continue;
+        set->items[set->count] = (zmq_pollitem_t) { .fd = zr_runner_jvm_read_fd(jvm), .events = ZMQ_POLLIN };
+        set->slot_of[set->count++] = i;
+        if (zr_runner_jvm_writing(jvm)) {
+            set->items[set->count] = (zmq_pollitem_t) { .fd = zr_runner_jvm_write_fd(jvm), .events = ZMQ_POLLOUT };
+            set->slot_of[set->count++] = i;
+        }
+    }
+}
+
+static void handle_events(pool_t *self, const poll_set_t *set)
+{
+    for (int i = 0; i < set->count; i++) {
+        const zmq_pollitem_t *item = &set->items[i];
+        int index = set->slot_of[i];
+        if (index < 0 && (item->revents & ZMQ_POLLIN)) {
+            while (!self->terminated && (zsock_events(self->pipe) & ZMQ_POLLIN))
+                on_pipe(self);
+        } else if (index >= 0 && self->slots[index].jvm && item->fd == zr_runner_jvm_read_fd(self->slots[index].jvm)
+                   && item->revents) {
+            on_readable(self, index);
+        } else if (index >= 0 && self->slots[index].jvm && item->revents) {
+            on_writable(self, index);
+        }
+    }
+}
+
+static long poll_timeout(const pool_t *self, int64_t start_deadline)
+{
+    int64_t now = zr_clock_now_ms(&self->clock);
+    int64_t timeout = zr_runner_sched_timeout(self->sched, now);
+    if (!self->started) {
+        int64_t left = start_deadline > now ? start_deadline - now : 0;
+        timeout = timeout < 0 || left < timeout ? left : timeout;
+    }
+    return (long) timeout;
+}
+
+/* Until the owner is told: true once a JVM is ready; false (and the owner told why) if none can be. */
+static bool check_started(pool_t *self, int64_t start_deadline)
+{
+    if (self->started)
+        return true;
+    if (zr_runner_sched_count(self->sched, ZR_SLOT_IDLE) > 0) {
+        self->started = true;
+        zr_info(self->log, "runner pool ready");
+        zr_actor_ready(self->pipe);
+        return true;
+    }
+    if (zr_runner_sched_hopeless(self->sched) || zr_clock_now_ms(&self->clock) >= start_deadline) {
+        char reason[PATH_MAX + 64];
+        snprintf(reason, sizeof reason, "no runner JVM could be started (%s, see the runner log)",
+                 self->setup->java);
+        zr_error(self->log, "%s", reason);
+        zr_actor_failed(self->pipe, reason);
+        return false;
+    }
+    return true;
+}
+
+static void run_loop(pool_t *self)
+{
+    int64_t start_deadline = zr_clock_now_ms(&self->clock) + START_MS * (GIVE_UP_FAILURES + 1);
+    poll_set_t set;
+    decide(self);
+    while (!self->terminated) {
+        if (!check_started(self, start_deadline))
+            return;
+        build_poll_set(self, &set);
+        int rc = zmq_poll(set.items, set.count, poll_timeout(self, start_deadline));
+        if (rc < 0 && errno != EINTR)
+            break;
+        if (rc > 0)
+            handle_events(self, &set);
+        decide(self);
+    }
+}
+
+/* ---- setup ---- */
+
+static pool_t *pool_new(zsock_t *pipe, zr_runner_setup_t *setup)
+{
+    pool_t *self = calloc(1, sizeof *self);
+    const zr_runner_config_t *config = &setup->config;
+    self->pipe = pipe;
+    self->setup = setup;
+    self->config = *config;
+    self->clock = zr_clock_monotonic();
+    self->log = zr_log_open(config->log_dir, config->node_id, "runner");
+    zr_runner_sched_config_t sched = {
+        .wall_ms = config->wall_ms, .start_ms = START_MS, .jobs_per_jvm = config->jobs_per_jvm,
+        .retry_ms = RETRY_MS, .retry_max_ms = RETRY_MAX_MS, .give_up_failures = GIVE_UP_FAILURES,
+    };
+    self->sched = zr_runner_sched_new(config->jvms, &sched);
+    self->slots = calloc((size_t) config->jvms, sizeof *self->slots);
+    self->jobs = zhash_new();
+    return self;
+}
+
+static void pool_destroy(pool_t **self_p)
+{
+    pool_t *self = *self_p;
+    for (int i = 0; self->slots && i < self->config.jvms; i++)
+        slot_fini(&self->slots[i]);
+    free(self->slots);
+    zr_runner_sched_destroy(&self->sched);
+    zhash_destroy(&self->jobs);
+    zr_log_close(&self->log);
+    zr_runner_setup_destroy(&self->setup);
+    free(self);
+    *self_p = NULL;
+}
+
+static void zr_runner_pool_actor(zsock_t *pipe, void *args)
+{
+    sigset_t pipe_only;   /* writes to a dead JVM's pipe fail with EPIPE instead of killing the process */
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, NULL);
+    pool_t *self = pool_new(pipe, args);
+    char why[PATH_MAX + 128];
+    if (zr_runner_setup_check(self->setup, why, sizeof why) != 0) {
+        zr_error(self->log, "%s", why);
+        zr_actor_failed(pipe, why);
+    } else {
+        zr_runner_cgroup_sweep();
+        for (int i = 0; i < self->config.jvms; i++)
+            slot_init(self, i);
+        zr_info(self->log, "starting %d JVMs (%s, heap %d MB, wall %d ms)", self->config.jvms,
+                self->setup->java, self->config.heap_mb, self->config.wall_ms);
+        run_loop(self);
+    }
+    pool_destroy(&self);
+}
+
+zactor_t *zr_runner_pool_new(const zr_runner_config_t *config)
+{
+    char err[PATH_MAX + 128];   /* the actor has logged why already */
+    return zr_actor_start(zr_runner_pool_actor, zr_runner_setup_new(config), err, sizeof err);
+}

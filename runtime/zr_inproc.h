@@ -1,0 +1,201 @@
+/* zr_inproc: the contract between the actors of one process: who an actor is (zr_env_t), where
+ * its neighbours listen (one per-process prefix), and every message they exchange, typed. */
+#ifndef ZR_INPROC_H
+#define ZR_INPROC_H
+#include <czmq.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "proto/zr_proto.h"
+#include "runtime/zr_clock.h"
+#include "runtime/zr_config.h"
+
+/* ==== who an actor is ====================================================================
+ * Every actor of a node or gateway gets the same environment: the cluster file, its node id,
+ * the prefix of its process's inproc endpoints (several nodes can live in one test process,
+ * each under its own prefix), the clock it reads time from, and whether a monitor actor reads
+ * socket events in this process (libzmq blocks a monitored socket whose events nobody reads). */
+typedef struct {
+    const zr_config_t *config;
+    int node_id;
+    char prefix[64];
+    zr_clock_t clock;
+    bool monitored;
+} zr_env_t;
+
+/* prefix NULL: "zrun-<node_id>"; the clock is the monotonic one, monitoring off. */
+void zr_env_init(zr_env_t *env, const zr_config_t *config, int node_id, const char *prefix);
+int64_t zr_env_now(const zr_env_t *env);
+/* This node's entry in the cluster file (NULL if it has none). */
+const zr_node_config_t *zr_env_me(const zr_env_t *env);
+
+/* ==== where neighbours listen ============================================================
+ * "inproc://<prefix>-<name>"; the binding side is named first. */
+typedef enum {
+    ZR_INPROC_UDP_IN,         /* UDP receiver PUB -> SUB by message type (udp_in_*) */
+    ZR_INPROC_UDP_OUT,        /* producers PUSH -> UDP sender PULL (udp_post) */
+    ZR_INPROC_MEMBERS,        /* heartbeat PUB -> SUB: membership changes (member_*) */
+    ZR_INPROC_LEADER,         /* peer server PUB -> SUB: state and known leader (leader_*) */
+    ZR_INPROC_WORK,           /* TCP server DEALER <-> the role actor's DEALER (work_*) */
+    ZR_INPROC_MONITOR,        /* socket owners PUSH -> monitor actor PULL (monitor_*) */
+} zr_inproc_endpoint_t;
+
+/* Writes the endpoint into buf (256 bytes) and returns buf. */
+const char *zr_inproc_endpoint(const zr_env_t *env, zr_inproc_endpoint_t which, char buf[256]);
+/* A socket of `type` (linger 0) bound to the endpoint; NULL with the reason in err. */
+zsock_t *zr_inproc_bind(const zr_env_t *env, int type, zr_inproc_endpoint_t which, char *err,
+                        size_t err_size);
+/* A socket of `type` (linger 0) connected to the endpoint (inproc may connect before bind). */
+zsock_t *zr_inproc_connect(const zr_env_t *env, int type, zr_inproc_endpoint_t which);
+
+/* ==== published streams ==================================================================
+ * Validated datagrams: [type u8][the encoded message]. Subscribers pick one message type. */
+int zr_inproc_udp_in_publish(zsock_t *pub, zr_msg_type_t type, const uint8_t *data, size_t size);
+zsock_t *zr_inproc_udp_in_subscribe(const zr_env_t *env, zr_msg_type_t type);
+/* The encoded message (caller destroys), NULL if what arrived is not one. */
+zframe_t *zr_inproc_udp_in_recv(zsock_t *sub);
+
+/* Datagrams to send: [peer id][group][payload]; peer ZR_INPROC_BROADCAST: every peer. */
+#define ZR_INPROC_BROADCAST (-1)
+zsock_t *zr_inproc_udp_out_connect(const zr_env_t *env);
+int zr_inproc_udp_post(zsock_t *push, int peer_id, int group, const uint8_t *data, size_t size);
+/* The sender's side: false (nothing set) if the message is malformed. payload is the caller's. */
+bool zr_inproc_udp_take(zsock_t *pull, int *peer_id, int *group, zframe_t **payload);
+
+/* Membership: a peer's state as the failure detector sees it. */
+typedef enum { ZR_MEMBER_ALIVE, ZR_MEMBER_SUSPECT, ZR_MEMBER_FAILED } zr_member_state_t;
+typedef struct {
+    int64_t id;
+    zr_member_state_t state;
+} zr_member_event_t;
+int zr_inproc_member_publish(zsock_t *pub, const zr_member_event_t *event);
+zsock_t *zr_inproc_members_subscribe(const zr_env_t *env);
+bool zr_inproc_member_recv(zsock_t *sub, zr_member_event_t *event);
+
+/* The election as this process sees it: its state and the leader it knows (-1: none). */
+typedef struct {
+    zr_peer_state_t state;
+    int64_t leader_id;
+    uint64_t epoch;
+} zr_leader_view_t;
+int zr_inproc_leader_publish(zsock_t *pub, const zr_leader_view_t *view);
+zsock_t *zr_inproc_leader_subscribe(const zr_env_t *env);
+bool zr_inproc_leader_recv(zsock_t *sub, zr_leader_view_t *view);
+
+/* ==== the work link: the role actor and the node's TCP server ============================
+ * Both ways a message is [peer identity at the ROUTER][one encoded proto message]; the role
+ * actor says ATTACH when it starts and DETACH when it stops (the server holds messages
+ * meanwhile). */
+zsock_t *zr_inproc_work_link_open(const zr_env_t *env);
+void zr_inproc_work_link_close(zsock_t **link_p);
+/* Sends [identity][payload]; takes the payload, copies the identity. */
+int zr_inproc_work_send(zsock_t *link, zframe_t *identity, zframe_t **payload);
+/* The next message from the link: true with both frames (the caller's), false if malformed. */
+bool zr_inproc_work_recv(zsock_t *link, zframe_t **identity, zframe_t **payload);
+/* The TCP server's side of ATTACH/DETACH: 1 attach, 0 detach, -1 not a control message. */
+int zr_inproc_work_control(zmsg_t *msg);
+
+/* ==== socket events for the monitor actor ================================================= */
+/* Hands a PAIR connected to a socket's libzmq monitor endpoint, and the socket's name. */
+int zr_inproc_monitor_register(const zr_env_t *env, zsock_t *pair, const char *name);
+bool zr_inproc_monitor_take(zsock_t *control, zsock_t **pair, char **name);
+
+/* ==== actor pipes: commands from the owner ================================================
+ * Every command is [name][arguments]; zr_inproc_command_recv decodes the ones below, and any
+ * other (e.g. "$TERM") arrives with its name only. */
+#define ZR_CMD_TERM "$TERM"
+#define ZR_CMD_STATS "STATS"              /* -> zr_inproc_stats_reply: metric lines */
+#define ZR_CMD_METRICS "METRICS"          /* text: lines to add to the actor's /metrics */
+#define ZR_CMD_POOL "POOL"                /* pointer: the node's runner pool (a zactor) */
+#define ZR_CMD_WORKER_UP "WORKER_UP"      /* id: a peer heard for the first time may work */
+#define ZR_CMD_WORKER_DOWN "WORKER_DOWN"  /* id: a worker failed */
+#define ZR_CMD_RUN "RUN"                  /* frame: a WORK_REQUEST for the runner pool */
+
+typedef struct {
+    char name[16];
+    int64_t id;           /* WORKER_UP, WORKER_DOWN */
+    void *pointer;        /* POOL */
+    char *text;           /* METRICS: owned until zr_inproc_command_fini */
+    zframe_t *frame;      /* RUN: owned until zr_inproc_command_fini */
+} zr_inproc_command_t;
+
+/* False if nothing could be read (interrupted): the actor ends as on $TERM. A command whose
+ * arguments are malformed arrives with an empty name (ignore it). */
+bool zr_inproc_command_recv(zsock_t *pipe, zr_inproc_command_t *command);
+void zr_inproc_command_fini(zr_inproc_command_t *command);
+bool zr_inproc_is(const zr_inproc_command_t *command, const char *name);
+
+int zr_inproc_send_id(void *actor, const char *name, int64_t id);
+int zr_inproc_send_pool(void *peer_server, zactor_t *pool);
+int zr_inproc_send_metrics(void *actor, const char *lines);
+/* Sends STATS and waits for the actor's lines (caller frees; NULL if none came). */
+char *zr_inproc_stats(void *actor);
+int zr_inproc_stats_reply(zsock_t *pipe, const char *lines);
+
+/* ==== the runner pool =====================================================================
+ * owner -> pool: RUN [WORK_REQUEST]: exactly one RESULT comes back, echoing the request's
+ *                gateway id, request id, leader id and epoch, with worker id = the node's;
+ *                STATS: one POOL_STATS comes back.
+ * pool -> owner: RESULT [WORK_RESULT] | POOL_STATS [zr_pool_stats_t]. */
+typedef struct {
+    uint32_t jvms, idle, busy, starting, queued;
+    uint64_t jobs, ok, compile_errors, runtime_errors, limits, internal, timeouts, deaths, spawns;
+    int64_t rss_kb;
+} zr_pool_stats_t;
+
+int zr_inproc_run(void *pool, const zr_work_request_msg_t *request);
+/* The same with an already encoded WORK_REQUEST frame (taken), e.g. one that came over TCP. */
+int zr_inproc_run_forward(void *pool, zframe_t **frame);
+int zr_inproc_pool_stats_reply(zsock_t *pipe, const zr_pool_stats_t *stats);
+/* Writes the pool's figures as metric lines (zrun_pool_<name> <value>). */
+void zr_inproc_pool_stats_lines(const zr_pool_stats_t *stats, FILE *out);
+
+/* ==== results: the pool's answers, the gateway's answers to its HTTP front ================ */
+int zr_inproc_result_send(void *dest, const zr_work_result_msg_t *result);
+/* Sends RESULT with an already encoded WORK_RESULT frame (taken). */
+int zr_inproc_result_forward(void *dest, zframe_t **frame);
+
+/* What a pool or an HTTP front owner reads: one of the messages above. */
+typedef enum { ZR_REPLY_NONE, ZR_REPLY_RESULT, ZR_REPLY_POOL_STATS, ZR_REPLY_JOB } zr_reply_kind_t;
+typedef struct {
+    zr_reply_kind_t kind;
+    zframe_t *frame;            /* RESULT: the WORK_RESULT (decoded into result); JOB: the source */
+    zr_work_result_msg_t result;   /* RESULT: points into frame */
+    zr_pool_stats_t stats;      /* POOL_STATS */
+    uint64_t job_id;            /* JOB */
+} zr_reply_t;
+/* Reads one message; NONE if it was none of them or malformed (counted by the caller). */
+zr_reply_kind_t zr_inproc_reply_recv(void *from, zr_reply_t *reply);
+void zr_inproc_reply_fini(zr_reply_t *reply);
+
+/* ==== the HTTP front ======================================================================
+ * front -> owner: once at start "READY" port | "ERROR" reason (zr_http_front_new reads it);
+ *                 JOB id source   one per accepted POST /compileandrun (zr_inproc_reply_recv)
+ * owner -> front: RESULT (above)  answers the job whose id is the result's request id
+ *                 FAIL id status reason   answers it with that HTTP status
+ *                 METRICS lines   exposition lines appended to /metrics
+ *                 PAGE path status plain json   from now on GET path answers status with
+ *                                 plain, or with json (if not empty) to Accept: application/json
+ *                 $TERM           waiting clients get 503, the front ends
+ * Every JOB gets exactly one RESULT or FAIL; answers may come in any order. */
+int zr_inproc_job_send(zsock_t *pipe, uint64_t id, const void *source, size_t size);
+int zr_inproc_fail_send(void *front, uint64_t id, int status, const char *reason);
+int zr_inproc_page_send(void *front, const char *path, int status, const char *plain,
+                        const char *json);
+
+/* The front's side: one owner message, decoded. */
+typedef enum { ZR_FRONT_NONE, ZR_FRONT_TERM, ZR_FRONT_RESULT, ZR_FRONT_FAIL, ZR_FRONT_METRICS,
+               ZR_FRONT_PAGE } zr_front_kind_t;
+typedef struct {
+    zr_front_kind_t kind;
+    zframe_t *frame;               /* RESULT */
+    zr_work_result_msg_t result;   /* RESULT: points into frame */
+    uint64_t id;                   /* FAIL */
+    int status;                    /* FAIL, PAGE */
+    char *text;                    /* FAIL: reason; METRICS: lines; PAGE: plain */
+    char *path, *json;             /* PAGE */
+} zr_front_msg_t;
+/* False if nothing could be read; NONE for a malformed message (ignore it). */
+bool zr_inproc_front_recv(zsock_t *pipe, zr_front_msg_t *msg);
+void zr_inproc_front_fini(zr_front_msg_t *msg);
+
+#endif

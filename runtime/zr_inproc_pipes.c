@@ -1,0 +1,286 @@
+/* zr_inproc_pipes: zr_inproc.h's pipe messages: owner commands, the runner pool's RUN, RESULT
+ * and POOL_STATS, and the HTTP front's JOB, FAIL, METRICS and PAGE. Encoders and decoders. */
+#include "runtime/zr_inproc.h"
+#include "runtime/zr_inproc_frames.h"
+#include "proto/zr_proto_frame.h"
+#include <inttypes.h>
+
+/* ---- owner commands --------------------------------------------------------------------- */
+
+static bool decode_arguments(zr_inproc_command_t *command, zmsg_t *msg)
+{
+    if (zr_inproc_is(command, ZR_CMD_WORKER_UP) || zr_inproc_is(command, ZR_CMD_WORKER_DOWN))
+        return zmsg_size(msg) == 1 && zr_frames_take_i64(msg, &command->id);
+    if (zr_inproc_is(command, ZR_CMD_POOL))
+        return zmsg_size(msg) == 1 && zr_frames_take_mem(msg, &command->pointer, sizeof command->pointer);
+    if (zr_inproc_is(command, ZR_CMD_METRICS))
+        return zmsg_size(msg) == 1 && (command->text = zr_frames_take_str(msg)) != NULL;
+    if (zr_inproc_is(command, ZR_CMD_RUN))
+        return zmsg_size(msg) == 1 && (command->frame = zmsg_pop(msg)) != NULL;
+    return true;   /* no arguments, or arguments this decoder does not know */
+}
+
+bool zr_inproc_command_recv(zsock_t *pipe, zr_inproc_command_t *command)
+{
+    *command = (zr_inproc_command_t) { .name = "" };
+    zmsg_t *msg = zmsg_recv(pipe);
+    if (!msg)
+        return false;
+    char *name = zmsg_popstr(msg);
+    if (name && strlen(name) < sizeof command->name)
+        snprintf(command->name, sizeof command->name, "%s", name);
+    if (!decode_arguments(command, msg)) {
+        zr_inproc_command_fini(command);
+        command->name[0] = 0;
+    }
+    free(name);
+    zmsg_destroy(&msg);
+    return true;
+}
+
+void zr_inproc_command_fini(zr_inproc_command_t *command)
+{
+    zstr_free(&command->text);
+    zframe_destroy(&command->frame);
+}
+
+bool zr_inproc_is(const zr_inproc_command_t *command, const char *name)
+{
+    return streq(command->name, name);
+}
+
+int zr_inproc_send_id(void *actor, const char *name, int64_t id)
+{
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, name);
+    zr_frames_add_i64(msg, id);
+    return zmsg_send(&msg, actor);
+}
+
+int zr_inproc_send_pool(void *peer_server, zactor_t *pool)
+{
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, ZR_CMD_POOL);
+    zmsg_addmem(msg, &pool, sizeof pool);
+    return zmsg_send(&msg, peer_server);
+}
+
+int zr_inproc_send_metrics(void *actor, const char *lines)
+{
+    return zstr_sendx(actor, ZR_CMD_METRICS, lines, NULL);
+}
+
+char *zr_inproc_stats(void *actor)
+{
+    if (zstr_send(actor, ZR_CMD_STATS) != 0)
+        return NULL;
+    return zstr_recv(actor);
+}
+
+int zr_inproc_stats_reply(zsock_t *pipe, const char *lines)
+{
+    return zstr_send(pipe, lines);
+}
+
+/* ---- the runner pool -------------------------------------------------------------------- */
+
+/* [name][one encoded proto message]; -1 (nothing sent) if it does not encode. */
+static int send_encoded(void *dest, const char *name, const zr_proto_msg_t *message)
+{
+    zframe_t *frame = zr_proto_frame_encode(message);
+    if (!frame)
+        return -1;
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, name);
+    zmsg_append(msg, &frame);
+    return zmsg_send(&msg, dest);
+}
+
+int zr_inproc_run(void *pool, const zr_work_request_msg_t *request)
+{
+    zr_proto_msg_t message = { .type = ZR_MSG_WORK_REQUEST, .work_request = *request };
+    return send_encoded(pool, ZR_CMD_RUN, &message);
+}
+
+int zr_inproc_run_forward(void *pool, zframe_t **frame)
+{
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, ZR_CMD_RUN);
+    zmsg_append(msg, frame);
+    return zmsg_send(&msg, pool);
+}
+
+int zr_inproc_pool_stats_reply(zsock_t *pipe, const zr_pool_stats_t *stats)
+{
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, "POOL_STATS");
+    zmsg_addmem(msg, stats, sizeof *stats);
+    return zmsg_send(&msg, pipe);
+}
+
+void zr_inproc_pool_stats_lines(const zr_pool_stats_t *s, FILE *out)
+{
+    const struct { const char *name; uint64_t value; } lines[] = {
+        { "jvms", s->jvms }, { "idle", s->idle }, { "busy", s->busy }, { "starting", s->starting },
+        { "queued", s->queued }, { "jobs", s->jobs }, { "ok", s->ok },
+        { "compile_errors", s->compile_errors }, { "runtime_errors", s->runtime_errors },
+        { "limits", s->limits }, { "internal", s->internal }, { "timeouts", s->timeouts },
+        { "jvm_deaths", s->deaths }, { "jvm_spawns", s->spawns },
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        fprintf(out, "zrun_pool_%s %" PRIu64 "\n", lines[i].name, lines[i].value);
+    fprintf(out, "zrun_pool_rss_kb %" PRId64 "\n", s->rss_kb);
+}
+
+/* ---- results ---------------------------------------------------------------------------- */
+
+int zr_inproc_result_send(void *dest, const zr_work_result_msg_t *result)
+{
+    zr_proto_msg_t message = { .type = ZR_MSG_WORK_RESULT, .work_result = *result };
+    return send_encoded(dest, "RESULT", &message);
+}
+
+int zr_inproc_result_forward(void *dest, zframe_t **frame)
+{
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, "RESULT");
+    zmsg_append(msg, frame);
+    return zmsg_send(&msg, dest);
+}
+
+/* A RESULT's frame, decoded as a WORK_RESULT into *result (which points into it). */
+static zframe_t *take_result(zmsg_t *msg, zr_work_result_msg_t *result)
+{
+    zframe_t *frame = zmsg_size(msg) == 1 ? zmsg_pop(msg) : NULL;
+    zr_proto_msg_t decoded;
+    if (frame && zr_proto_frame_decode(frame, &decoded) == ZR_DECODE_OK
+        && decoded.type == ZR_MSG_WORK_RESULT) {
+        *result = decoded.work_result;
+        return frame;
+    }
+    zframe_destroy(&frame);
+    return NULL;
+}
+
+static zr_reply_kind_t decode_reply(zmsg_t *msg, const char *name, zr_reply_t *reply)
+{
+    if (streq(name, "RESULT"))
+        return (reply->frame = take_result(msg, &reply->result)) ? ZR_REPLY_RESULT : ZR_REPLY_NONE;
+    if (streq(name, "POOL_STATS"))
+        return zr_frames_take_mem(msg, &reply->stats, sizeof reply->stats) ? ZR_REPLY_POOL_STATS
+                                                                           : ZR_REPLY_NONE;
+    if (streq(name, "JOB") && zmsg_size(msg) == 2 && zr_frames_take_u64(msg, &reply->job_id))
+        return (reply->frame = zmsg_pop(msg)) ? ZR_REPLY_JOB : ZR_REPLY_NONE;
+    return ZR_REPLY_NONE;
+}
+
+zr_reply_kind_t zr_inproc_reply_recv(void *from, zr_reply_t *reply)
+{
+    *reply = (zr_reply_t) { .kind = ZR_REPLY_NONE };
+    zmsg_t *msg = zmsg_recv(from);
+    char *name = msg ? zmsg_popstr(msg) : NULL;
+    if (name)
+        reply->kind = decode_reply(msg, name, reply);
+    free(name);
+    zmsg_destroy(&msg);
+    return reply->kind;
+}
+
+void zr_inproc_reply_fini(zr_reply_t *reply)
+{
+    zframe_destroy(&reply->frame);
+    reply->kind = ZR_REPLY_NONE;
+}
+
+/* ---- the HTTP front --------------------------------------------------------------------- */
+
+int zr_inproc_job_send(zsock_t *pipe, uint64_t id, const void *source, size_t size)
+{
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, "JOB");
+    zr_frames_add_u64(msg, id);
+    zmsg_addmem(msg, source, size);
+    return zmsg_send(&msg, pipe);
+}
+
+int zr_inproc_fail_send(void *front, uint64_t id, int status, const char *reason)
+{
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, "FAIL");
+    zr_frames_add_u64(msg, id);
+    zr_frames_add_i64(msg, status);
+    zmsg_addstr(msg, reason);
+    return zmsg_send(&msg, front);
+}
+
+int zr_inproc_page_send(void *front, const char *path, int status, const char *plain,
+                        const char *json)
+{
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, "PAGE");
+    zmsg_addstr(msg, path);
+    zr_frames_add_i64(msg, status);
+    zmsg_addstr(msg, plain);
+    zmsg_addstr(msg, json ? json : "");
+    return zmsg_send(&msg, front);
+}
+
+static zr_front_kind_t decode_fail(zmsg_t *msg, zr_front_msg_t *out)
+{
+    int64_t status;
+    if (zmsg_size(msg) != 3 || !zr_frames_take_u64(msg, &out->id) || !zr_frames_take_i64(msg, &status))
+        return ZR_FRONT_NONE;
+    out->status = (int) status;
+    return (out->text = zr_frames_take_str(msg)) ? ZR_FRONT_FAIL : ZR_FRONT_NONE;
+}
+
+static zr_front_kind_t decode_page(zmsg_t *msg, zr_front_msg_t *out)
+{
+    int64_t status;
+    if (zmsg_size(msg) != 4 || !(out->path = zr_frames_take_str(msg)) || out->path[0] != '/'
+        || !zr_frames_take_i64(msg, &status) || status < 100 || status > 599)
+        return ZR_FRONT_NONE;
+    out->status = (int) status;
+    out->text = zr_frames_take_str(msg);
+    out->json = zr_frames_take_str(msg);
+    return ZR_FRONT_PAGE;
+}
+
+static zr_front_kind_t decode_front(zmsg_t *msg, const char *name, zr_front_msg_t *out)
+{
+    if (streq(name, ZR_CMD_TERM))
+        return ZR_FRONT_TERM;
+    if (streq(name, "RESULT"))
+        return (out->frame = take_result(msg, &out->result)) ? ZR_FRONT_RESULT : ZR_FRONT_NONE;
+    if (streq(name, "FAIL"))
+        return decode_fail(msg, out);
+    if (streq(name, "PAGE"))
+        return decode_page(msg, out);
+    if (streq(name, ZR_CMD_METRICS) && zmsg_size(msg) == 1)
+        return (out->text = zr_frames_take_str(msg)) ? ZR_FRONT_METRICS : ZR_FRONT_NONE;
+    return ZR_FRONT_NONE;
+}
+
+bool zr_inproc_front_recv(zsock_t *pipe, zr_front_msg_t *out)
+{
+    *out = (zr_front_msg_t) { .kind = ZR_FRONT_NONE };
+    zmsg_t *msg = zmsg_recv(pipe);
+    if (!msg)
+        return false;
+    char *name = zmsg_popstr(msg);
+    if (name)
+        out->kind = decode_front(msg, name, out);
+    if (out->kind == ZR_FRONT_NONE)
+        zr_inproc_front_fini(out);
+    free(name);
+    zmsg_destroy(&msg);
+    return true;
+}
+
+void zr_inproc_front_fini(zr_front_msg_t *msg)
+{
+    zframe_destroy(&msg->frame);
+    zstr_free(&msg->text);
+    zstr_free(&msg->path);
+    zstr_free(&msg->json);
+}
