@@ -344,14 +344,6 @@ const zr_node_config_t *zr_config_node(const zr_config_t *self, int id)
     return NULL;
 }
 
-const zr_node_config_t *zr_config_gateway(const zr_config_t *self)
-{
-    for (size_t i = 0; i < self->node_count; i++)
-        if (self->nodes[i].role == ZR_ROLE_GATEWAY)
-            return &self->nodes[i];
-    return NULL;
-}
-
 size_t zr_config_voter_count(const zr_config_t *self)
 {
     size_t voters = 0;

@@ -44,8 +44,6 @@ zr_config_t *zr_config_parse(const char *text, const char *name, char *err, size
 void zr_config_destroy(zr_config_t **self_p);
 
 const zr_node_config_t *zr_config_node(const zr_config_t *self, int id);
-/* The gateway's entry, or NULL if the cluster has none. */
-const zr_node_config_t *zr_config_gateway(const zr_config_t *self);
 /* Number of nodes that vote (every node but the gateway). */
 size_t zr_config_voter_count(const zr_config_t *self);
 

@@ -125,11 +125,25 @@ bool zr_inproc_udp_take(zsock_t *pull, int *peer_id, int *group, zframe_t **payl
 
 /* ---- membership and leader views ------------------------------------------------------- */
 
+/* The next published message, its topic frame checked and taken: the `frames` after it, or
+ * NULL (the message dropped) if it is not that topic with that many frames. */
+static zmsg_t *recv_topic(zsock_t *sub, const char *topic, size_t frames)
+{
+    zmsg_t *msg = zmsg_recv(sub);
+    zframe_t *first = msg && zmsg_size(msg) == frames + 1 ? zmsg_pop(msg) : NULL;
+    bool ok = first && zframe_streq(first, topic);
+    zframe_destroy(&first);
+    if (!ok)
+        zmsg_destroy(&msg);
+    return msg;
+}
+
 int zr_inproc_member_publish(zsock_t *pub, const zr_member_event_t *event)
 {
     zmsg_t *msg = zmsg_new();
     zmsg_addstr(msg, "MEMBER");
     zr_frames_add_i64(msg, event->id);
+    zr_frames_add_u64(msg, event->incarnation);
     zr_frames_add_i64(msg, event->state);
     return zmsg_send(&msg, pub);
 }
@@ -141,14 +155,13 @@ zsock_t *zr_inproc_members_subscribe(const zr_env_t *env)
 
 bool zr_inproc_member_recv(zsock_t *sub, zr_member_event_t *event)
 {
-    zmsg_t *msg = zmsg_recv(sub);
-    zframe_t *topic = msg && zmsg_size(msg) == 3 ? zmsg_pop(msg) : NULL;
+    zmsg_t *msg = recv_topic(sub, "MEMBER", 3);
     int64_t id, state;
-    bool ok = topic && zframe_streq(topic, "MEMBER") && zr_frames_take_i64(msg, &id)
+    uint64_t incarnation;
+    bool ok = msg && zr_frames_take_i64(msg, &id) && zr_frames_take_u64(msg, &incarnation)
               && zr_frames_take_i64(msg, &state) && state >= ZR_MEMBER_ALIVE && state <= ZR_MEMBER_FAILED;
     if (ok)
-        *event = (zr_member_event_t) { id, (zr_member_state_t) state };
-    zframe_destroy(&topic);
+        *event = (zr_member_event_t) { id, incarnation, (zr_member_state_t) state };
     zmsg_destroy(&msg);
     return ok;
 }
@@ -170,16 +183,13 @@ zsock_t *zr_inproc_leader_subscribe(const zr_env_t *env)
 
 bool zr_inproc_leader_recv(zsock_t *sub, zr_leader_view_t *view)
 {
-    zmsg_t *msg = zmsg_recv(sub);
-    zframe_t *topic = msg && zmsg_size(msg) == 4 ? zmsg_pop(msg) : NULL;
+    zmsg_t *msg = recv_topic(sub, "LEADER", 3);
     int64_t state, leader;
     uint64_t epoch;
-    bool ok = topic && zframe_streq(topic, "LEADER") && zr_frames_take_i64(msg, &state)
-              && zr_frames_take_i64(msg, &leader) && zr_frames_take_u64(msg, &epoch)
-              && state >= ZR_PEER_LOOKING && state <= ZR_PEER_OBSERVER;
+    bool ok = msg && zr_frames_take_i64(msg, &state) && zr_frames_take_i64(msg, &leader)
+              && zr_frames_take_u64(msg, &epoch) && state >= ZR_PEER_LOOKING && state <= ZR_PEER_OBSERVER;
     if (ok)
         *view = (zr_leader_view_t) { (zr_peer_state_t) state, leader, epoch };
-    zframe_destroy(&topic);
     zmsg_destroy(&msg);
     return ok;
 }

@@ -61,15 +61,14 @@ int zr_inproc_udp_post(zsock_t *push, int peer_id, int group, const uint8_t *dat
 /* The sender's side: false (nothing set) if the message is malformed. payload is the caller's. */
 bool zr_inproc_udp_take(zsock_t *pull, int *peer_id, int *group, zframe_t **payload);
 
-/* Membership: a peer's state as the failure detector sees it. */
+/* Membership: a peer's state as the failure detector sees it, for one incarnation of it (each
+ * start of a process is a new incarnation; a failed one never comes back). */
 typedef enum { ZR_MEMBER_ALIVE, ZR_MEMBER_SUSPECT, ZR_MEMBER_FAILED } zr_member_state_t;
 typedef struct {
     int64_t id;
+    uint64_t incarnation;
     zr_member_state_t state;
 } zr_member_event_t;
-int zr_inproc_member_publish(zsock_t *pub, const zr_member_event_t *event);
-zsock_t *zr_inproc_members_subscribe(const zr_env_t *env);
-bool zr_inproc_member_recv(zsock_t *sub, zr_member_event_t *event);
 
 /* The election as this process sees it: its state and the leader it knows (-1: none). */
 typedef struct {
@@ -77,8 +76,14 @@ typedef struct {
     int64_t leader_id;
     uint64_t epoch;
 } zr_leader_view_t;
+
+/* The heartbeat actor publishes membership changes, the peer server its view; anyone listens. */
+int zr_inproc_member_publish(zsock_t *pub, const zr_member_event_t *event);
 int zr_inproc_leader_publish(zsock_t *pub, const zr_leader_view_t *view);
+zsock_t *zr_inproc_members_subscribe(const zr_env_t *env);
 zsock_t *zr_inproc_leader_subscribe(const zr_env_t *env);
+/* False (nothing set) if what arrived is not one. */
+bool zr_inproc_member_recv(zsock_t *sub, zr_member_event_t *event);
 bool zr_inproc_leader_recv(zsock_t *sub, zr_leader_view_t *view);
 
 /* ==== the work link: the role actor and the node's TCP server ============================

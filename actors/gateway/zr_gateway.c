@@ -150,7 +150,7 @@ static int gateway_start(gateway_t *self, char *err, size_t size)
     const zr_config_t *config = self->env->config;
     self->log = zr_log_open(config->log_dir, self->env->node_id, "gateway");
     /* Request ids come from the HTTP front, which continues them from the wall clock. */
-    self->pending = zr_pending_new(config->queue_deadline_ms, 1);
+    self->pending = zr_pending_new(config->queue_deadline_ms);
     self->leader = zsock_new(ZMQ_DEALER);
     zsock_set_linger(self->leader, 0);
     zsock_set_sndhwm(self->leader, 0);

@@ -18,7 +18,6 @@ typedef struct {
 
 struct _zr_pending_t {
     int64_t deadline_ms;
-    uint64_t next_id;
     bool has_leader;
     bool seen_epoch;           /* epoch holds the highest epoch seen */
     int64_t leader_id;
@@ -44,11 +43,10 @@ static void entry_free(void **item_p)
     }
 }
 
-zr_pending_t *zr_pending_new(int64_t queue_deadline_ms, uint64_t first_request_id)
+zr_pending_t *zr_pending_new(int64_t queue_deadline_ms)
 {
     zr_pending_t *self = zmalloc(sizeof *self);
     self->deadline_ms = queue_deadline_ms > 0 ? queue_deadline_ms : 0;
-    self->next_id = first_request_id ? first_request_id : 1;
     self->entries = zr_job_key_hashx_new();
     self->order = zlistx_new();
     zlistx_set_destructor(self->order, entry_free);
@@ -124,13 +122,6 @@ bool zr_pending_accept_id(zr_pending_t *self, uint64_t request_id, const void *s
     entry_park(self, entry, now_ms);
     self->stats.accepted++;
     return true;
-}
-
-uint64_t zr_pending_accept(zr_pending_t *self, const void *source, size_t len, int64_t now_ms)
-{
-    while (!zr_pending_accept_id(self, self->next_id, source, len, now_ms))
-        self->next_id++;   /* only 0 (after wrapping) or an id taken by accept_id is skipped */
-    return self->next_id++;
 }
 
 bool zr_pending_leader_changed(zr_pending_t *self, int64_t leader_id, uint64_t epoch,

@@ -9,7 +9,7 @@
 /* Deterministic: no sockets, threads or clock calls; now_ms comes from the actor and must not
  * go backwards.
  *
- * Flow:  accept() -> request id;  leader_changed()/leader_lost() as the election observer
+ * Flow:  accept_id() with the caller's request id;  leader_changed()/leader_lost() as the election observer
  *        learns;  next_send() until false -> send each to out.leader_id;  answer() when the
  *        leader replies (ANSWERED: reply to the client, the entry is gone);  tick() at
  *        next_deadline() -> next_expired() until false -> reply 503 "no leader for N ms".
@@ -57,17 +57,15 @@ typedef struct {
     size_t waiting;            /* of which waiting for a leader */
 } zr_pending_stats_t;
 
-/* Request ids start at first_request_id (0 counts as 1) and increase by one: pass something
- * time-based so ids stay unique across gateway restarts (leaders cache answers by id). */
-zr_pending_t *zr_pending_new(int64_t queue_deadline_ms, uint64_t first_request_id);
+/* Request ids are the caller's (the HTTP front's, unique across gateway restarts: leaders cache
+ * answers by id). */
+zr_pending_t *zr_pending_new(int64_t queue_deadline_ms);
 void zr_pending_destroy(zr_pending_t **self_p);
 
 /* Copies source under an id the caller assigned (e.g. the HTTP front's X-Request-Id);
  * false (nothing kept) if the id is 0 or already pending. Ids need not be in order. */
 bool zr_pending_accept_id(zr_pending_t *self, uint64_t request_id, const void *source, size_t len,
                           int64_t now_ms);
-/* Copies source; returns the new request id (never 0). Never refuses. */
-uint64_t zr_pending_accept(zr_pending_t *self, const void *source, size_t len, int64_t now_ms);
 /* A (new) leader is known: true if it replaces the current one, in which case every request
  * not answered is queued to be sent to it. False (nothing changes) for the current leader
  * again, for a negative id, or for an epoch lower than the highest seen. */

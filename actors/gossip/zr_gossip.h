@@ -13,7 +13,7 @@
  *
  * Members: every server of the cluster file, the gateway included. All are treated alike:
  *   each heartbeats and gossips, and each is monitored; a dead gateway is declared failed
- *   like any node (the course wants heartbeats between all servers, gateway included). What
+ *   like any node (the specification wants heartbeats between all servers, gateway included). What
  *   a failure means (election restart, requeued work, dropped messages) is the owner's call.
  * Table: per other member, the highest heartbeat sequence known and the local time it last
  *   went up; state ALIVE, then FAILED, then CLEANED. Entries start at sequence 0 ("never

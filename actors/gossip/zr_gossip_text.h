@@ -1,4 +1,4 @@
-/* zr_gossip_text: the log lines of gossip facts: the exact CONTRACT.md texts for SERVER FAILED
+/* zr_gossip_text: the log lines of gossip facts: the exact texts of the contract (README) for SERVER FAILED
  * and "updated ...", and one line per received message for the verbose log. */
 #ifndef ZR_GOSSIP_TEXT_H
 #define ZR_GOSSIP_TEXT_H

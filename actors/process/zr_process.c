@@ -146,6 +146,7 @@ static void serve(process_t *self, zsock_t *pipe)
 void zr_process_actor(zsock_t *pipe, void *args)
 {
     const zr_process_args_t *given = args;
+    zr_actor_accept(pipe);   /* the runner pool takes seconds: let several processes start at once */
     process_t self = { 0 };
     zr_env_init(&self.env, given->config, given->node_id, given->prefix);
     self.env.monitored = true;   /* the monitor actor starts first and stops last */
@@ -159,11 +160,11 @@ void zr_process_actor(zsock_t *pipe, void *args)
         rc = self.gateway ? start_gateway(&self, err, sizeof err) : start_node(&self, err, sizeof err);
     if (rc != 0) {
         stop_all(&self);
-        zr_actor_failed(pipe, err);
+        zr_actor_verdict(pipe, err);
         return;
     }
     refresh_metrics(&self);
-    zr_actor_ready(pipe);
+    zr_actor_verdict(pipe, NULL);
     serve(&self, pipe);
     stop_all(&self);
 }

@@ -14,7 +14,8 @@ typedef struct {
 
 /* The actor: zr_actor_start returns it once every actor of the process runs (the runner pool's
  * first JVM is warm), or NULL with the first actor's reason for not starting. It ends on $TERM
- * after stopping them all. Several can run in one (test) process, each under its own prefix. */
+ * after stopping them all. Several can run in one (test) process, each under its own prefix,
+ * and start side by side (zr_actor_launch each, then zr_actor_await each). */
 void zr_process_actor(zsock_t *pipe, void *args);
 
 #endif

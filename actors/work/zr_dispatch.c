@@ -357,16 +357,6 @@ void zr_dispatch_cache_stats(const zr_dispatch_t *self, zr_result_cache_stats_t 
     zr_result_cache_stats(self->done, out);
 }
 
-int64_t zr_dispatch_self_id(const zr_dispatch_t *self)
-{
-    return self->self_id;
-}
-
-uint64_t zr_dispatch_epoch(const zr_dispatch_t *self)
-{
-    return self->epoch;
-}
-
 const char *zr_dispatch_verdict_name(zr_dispatch_verdict_t verdict)
 {
     static const char *const names[ZR_DISPATCH_VERDICTS] = {

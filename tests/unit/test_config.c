@@ -19,9 +19,9 @@ static void example_file_loads(void **state)
         fail_msg("%s", err);
     assert_int_equal(config->node_count, 8);
     assert_int_equal(zr_config_voter_count(config), 7);
-    const zr_node_config_t *gateway = zr_config_gateway(config);
+    const zr_node_config_t *gateway = zr_config_node(config, 0);
     assert_non_null(gateway);
-    assert_int_equal(gateway->id, 0);
+    assert_int_equal(gateway->role, ZR_ROLE_GATEWAY);
     assert_int_equal(gateway->http_port, 8888);
     const zr_node_config_t *seven = zr_config_node(config, 7);
     assert_int_equal(seven->udp_port, 8070);
@@ -45,7 +45,7 @@ static void minimal_file_gets_defaults(void **state)
     char err[512] = "";
     zr_config_t *config = zr_config_parse(TWO_NODES, "mini.zpl", err, sizeof err);
     assert_non_null(config);
-    assert_null(zr_config_gateway(config));
+    assert_int_equal(zr_config_voter_count(config), config->node_count);   /* no gateway */
     assert_string_equal(config->log_dir, "logs");
     assert_int_equal(config->queue_deadline_ms, 60000);
     zr_config_destroy(&config);

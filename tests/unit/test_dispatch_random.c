@@ -127,7 +127,7 @@ static void gateway_accept(sim_t *sim)
     char source[32];
     uint64_t rid = sim->first_id + sim->accepted;
     int len = snprintf(source, sizeof source, "class R%" PRIu64, rid);
-    CHECK(sim, zr_pending_accept(sim->pending, source, (size_t) len, sim->now) == rid);
+    CHECK(sim, zr_pending_accept_id(sim->pending, rid, source, (size_t) len, sim->now));
     sim->accepted++;
     gateway_flush(sim);
 }
@@ -479,7 +479,7 @@ static void run_simulation(uint64_t seed, int steps)
     sim_t sim = { .seed = seed, .rng = seed * 0x9E3779B97F4A7C15ull + 1, .leader = -1,
                   .zombie = -1 };
     sim.first_id = 1000 + seed;
-    sim.pending = zr_pending_new(DEADLINE_MS, sim.first_id);
+    sim.pending = zr_pending_new(DEADLINE_MS);
     sim.fate = calloc((size_t) steps + 1, sizeof *sim.fate);
     assert_non_null(sim.fate);
     sim.node_total = FIRST_NODES;

@@ -9,9 +9,18 @@
 
 #define DEADLINE 1000
 
+static uint64_t next_id;   /* the ids the HTTP front would give, from new_pending's first */
+
+static zr_pending_t *new_pending(uint64_t first_id)
+{
+    next_id = first_id;
+    return zr_pending_new(DEADLINE);
+}
+
 static uint64_t accept_text(zr_pending_t *pending, const char *text, int64_t now)
 {
-    return zr_pending_accept(pending, text, strlen(text), now);
+    assert_true(zr_pending_accept_id(pending, next_id, text, strlen(text), now));
+    return next_id++;
 }
 
 /* Drains next_send into ids[] (at most cap); checks every send goes to leader at epoch. */
@@ -31,7 +40,7 @@ static size_t drain_sends(zr_pending_t *pending, int64_t leader, uint64_t epoch,
 
 static void requests_wait_until_a_leader_is_known(void **state)
 {
-    zr_pending_t *pending = zr_pending_new(DEADLINE, 500);
+    zr_pending_t *pending = new_pending(500);
     zr_pending_send_t out;
     uint64_t ids[4];
     assert_int_equal(accept_text(pending, "class A {}", 0), 500);
@@ -59,7 +68,7 @@ static void requests_wait_until_a_leader_is_known(void **state)
 
 static void caller_assigned_ids_are_kept_and_checked(void **state)
 {
-    zr_pending_t *pending = zr_pending_new(DEADLINE, 1);
+    zr_pending_t *pending = new_pending(1);
     uint64_t ids[4];
     assert_true(zr_pending_accept_id(pending, 77, "class A {}", 10, 0));
     assert_false(zr_pending_accept_id(pending, 77, "class B {}", 10, 0));   /* taken */
@@ -77,7 +86,7 @@ static void caller_assigned_ids_are_kept_and_checked(void **state)
 
 static void unanswered_requests_go_to_the_new_leader(void **state)
 {
-    zr_pending_t *pending = zr_pending_new(DEADLINE, 1);
+    zr_pending_t *pending = new_pending(1);
     uint64_t ids[8];
     zr_pending_send_t out;
     assert_true(zr_pending_leader_changed(pending, 7, 1, 0));
@@ -123,7 +132,7 @@ static void unanswered_requests_go_to_the_new_leader(void **state)
 
 static void requests_expire_at_the_deadline_without_a_leader(void **state)
 {
-    zr_pending_t *pending = zr_pending_new(DEADLINE, 1);
+    zr_pending_t *pending = new_pending(1);
     zr_pending_expired_t expired;
     accept_text(pending, "a", 0);      /* 1: waits from 0 */
     accept_text(pending, "b", 400);    /* 2: waits from 400 */
@@ -164,7 +173,7 @@ static void requests_expire_at_the_deadline_without_a_leader(void **state)
 
 static void cancelled_requests_are_forgotten(void **state)
 {
-    zr_pending_t *pending = zr_pending_new(DEADLINE, 1);
+    zr_pending_t *pending = new_pending(1);
     uint64_t ids[4];
     accept_text(pending, "a", 0);
     accept_text(pending, "b", 0);

@@ -1,4 +1,4 @@
-/* test_runner_contract: every row of CONTRACT.md's compile-and-run table, through the real pool actor.
+/* test_runner_contract: every row of the README's compile-and-run table (the HTTP API), through the real pool actor.
  * Bodies are the original JavaRunner's, exactly (stack frames below the first line may differ). */
 #include <stdarg.h>
 #include <stddef.h>

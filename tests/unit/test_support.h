@@ -4,6 +4,10 @@
 #define ZR_TEST_SUPPORT_H
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,6 +23,47 @@ static inline int test_free_port(int type)
         abort();
     close(fd);
     return ntohs(address.sin_port);
+}
+
+/* True if port can be bound on 127.0.0.1 for type (SOCK_DGRAM/SOCK_STREAM) right now. */
+static inline bool test_port_is_free(int type, int port)
+{
+    int fd = socket(AF_INET, type, 0);
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons((uint16_t) port),
+                                   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    bool free_now = fd >= 0 && bind(fd, (struct sockaddr *) &address, sizeof address) == 0;
+    if (fd >= 0)
+        close(fd);
+    return free_now;
+}
+
+/* A base port whose block base .. base + count - 1 is free for TCP and UDP, below the kernel's
+ * ephemeral range (32768+), where outgoing connections would take ports at random. */
+static inline int test_free_port_block(int count)
+{
+    unsigned seed = (unsigned) getpid();
+    for (int attempt = 0; attempt < 200; attempt++) {
+        int base = 20000 + (int) (rand_r(&seed) % 120) * 100;
+        bool all_free = true;
+        for (int port = base; port < base + count && all_free; port++)
+            all_free = test_port_is_free(SOCK_STREAM, port) && test_port_is_free(SOCK_DGRAM, port);
+        if (all_free)
+            return base;
+    }
+    abort();
+}
+
+static inline int test_remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void) st; (void) type; (void) ftw;
+    remove(path);
+    return 0;
+}
+
+/* Removes a directory the test made, and everything in it. */
+static inline void test_remove_tree(const char *path)
+{
+    nftw(path, test_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Iterations scaled down when the test runs under valgrind (ZRUN_TEST_UNDER_VALGRIND set). */

@@ -118,7 +118,7 @@ static void dropped_peer_is_filtered(void **state)
     char err[128];
     zsock_t *members = zr_inproc_bind(&c->env[1], ZMQ_PUB, ZR_INPROC_MEMBERS, err, sizeof err);
     assert_non_null(members);
-    zr_member_event_t failed = { 1, ZR_MEMBER_FAILED };
+    zr_member_event_t failed = { 1, 0, ZR_MEMBER_FAILED };
     /* Then the receiver's counter of filtered messages must grow and nothing arrives. */
     int64_t deadline = zclock_mono() + 10000;
     bool filtered = false;

@@ -1,0 +1,207 @@
+/* test_inproc: the contract between a process's actors: endpoints under a per-process prefix, and
+ * every message decoded as sent; malformed messages are refused, never half-decoded. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include "runtime/zr_inproc.h"
+
+static zr_config_t *config;
+static zr_env_t env_a, env_b;
+
+static int setup(void **state)
+{
+    char err[128];
+    config = zr_config_parse("nodes\n    1\n        udp_port = 9000\n        http_port = 9003\n", "t",
+                             err, sizeof err);
+    zr_env_init(&env_a, config, 1, "test-a");
+    zr_env_init(&env_b, config, 1, "test-b");
+    return config ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    zr_config_destroy(&config);
+    return 0;
+}
+
+/* A connected PAIR of sockets on a fresh endpoint: messages sent on one arrive on the other. */
+static void pair(zsock_t **a, zsock_t **b)
+{
+    static int count;
+    char endpoint[64];
+    snprintf(endpoint, sizeof endpoint, "inproc://test-inproc-pair-%d", count++);
+    *a = zsock_new(ZMQ_PAIR);
+    *b = zsock_new(ZMQ_PAIR);
+    zsock_bind(*a, "%s", endpoint);
+    zsock_connect(*b, "%s", endpoint);
+}
+
+static void endpoints_carry_the_prefix(void **state)
+{
+    char buf[256];
+    assert_string_equal(zr_inproc_endpoint(&env_a, ZR_INPROC_MEMBERS, buf), "inproc://test-a-members");
+    zr_env_t plain;
+    zr_env_init(&plain, config, 7, NULL);
+    assert_string_equal(zr_inproc_endpoint(&plain, ZR_INPROC_WORK, buf), "inproc://zrun-7-work");
+    assert_non_null(zr_env_me(&env_a));
+    assert_null(zr_env_me(&plain));
+}
+
+/* Two nodes with the same id in one process: each hears only its own actors. */
+static void two_prefixes_do_not_cross(void **state)
+{
+    char err[128];
+    zsock_t *pub_a = zr_inproc_bind(&env_a, ZMQ_PUB, ZR_INPROC_LEADER, err, sizeof err);
+    zsock_t *pub_b = zr_inproc_bind(&env_b, ZMQ_PUB, ZR_INPROC_LEADER, err, sizeof err);
+    assert_non_null(pub_a);
+    assert_non_null(pub_b);
+    assert_null(zr_inproc_bind(&env_a, ZMQ_PUB, ZR_INPROC_LEADER, err, sizeof err));
+    assert_string_equal(err, "cannot bind inproc://test-a-leader");
+    zsock_t *sub_b = zr_inproc_leader_subscribe(&env_b);
+    zr_leader_view_t from_a = { ZR_PEER_LEADING, 1, 5 }, from_b = { ZR_PEER_FOLLOWING, 2, 6 }, got;
+    zpoller_t *poller = zpoller_new(sub_b, NULL);
+    bool heard = false;
+    for (int i = 0; i < 100 && !heard; i++) {   /* until the subscription is up */
+        zr_inproc_leader_publish(pub_a, &from_a);
+        zr_inproc_leader_publish(pub_b, &from_b);
+        heard = zpoller_wait(poller, 20) != NULL;
+    }
+    assert_true(heard);
+    assert_true(zr_inproc_leader_recv(sub_b, &got));
+    assert_int_equal(got.state, ZR_PEER_FOLLOWING);
+    assert_int_equal(got.leader_id, 2);
+    assert_int_equal(got.epoch, 6);
+    zpoller_destroy(&poller);
+    zsock_destroy(&sub_b);
+    zsock_destroy(&pub_a);
+    zsock_destroy(&pub_b);
+}
+
+static void member_events_round_trip_and_bad_ones_are_refused(void **state)
+{
+    zsock_t *a, *b;
+    pair(&a, &b);
+    zr_member_event_t sent = { 42, 7, ZR_MEMBER_FAILED }, got;
+    zr_inproc_member_publish(a, &sent);
+    assert_true(zr_inproc_member_recv(b, &got));
+    assert_int_equal(got.id, 42);
+    assert_int_equal(got.incarnation, 7);
+    assert_int_equal(got.state, ZR_MEMBER_FAILED);
+    int64_t id = 1, bad_state = 9;
+    zsock_send(a, "sbbb", "MEMBER", &id, sizeof id, &id, sizeof id, &bad_state, sizeof bad_state);
+    assert_false(zr_inproc_member_recv(b, &got));
+    zsock_send(a, "sb", "MEMBER", &id, (size_t) 3);   /* short frame */
+    assert_false(zr_inproc_member_recv(b, &got));
+    zsock_destroy(&a);
+    zsock_destroy(&b);
+}
+
+static void datagrams_to_send_round_trip(void **state)
+{
+    zsock_t *a, *b;
+    pair(&a, &b);
+    zr_inproc_udp_post(a, ZR_INPROC_BROADCAST, 1, (const uint8_t *) "abc", 3);
+    int peer = 0, group = 0;
+    zframe_t *payload = NULL;
+    assert_true(zr_inproc_udp_take(b, &peer, &group, &payload));
+    assert_int_equal(peer, ZR_INPROC_BROADCAST);
+    assert_int_equal(group, 1);
+    assert_true(zframe_streq(payload, "abc"));
+    zframe_destroy(&payload);
+    zstr_send(a, "garbage");
+    assert_false(zr_inproc_udp_take(b, &peer, &group, &payload));
+    assert_null(payload);
+    zsock_destroy(&a);
+    zsock_destroy(&b);
+}
+
+static void commands_decode_their_arguments(void **state)
+{
+    zsock_t *a, *b;
+    pair(&a, &b);
+    zr_inproc_command_t command;
+    zr_inproc_send_id(a, ZR_CMD_WORKER_UP, 7);
+    assert_true(zr_inproc_command_recv(b, &command));
+    assert_true(zr_inproc_is(&command, ZR_CMD_WORKER_UP));
+    assert_int_equal(command.id, 7);
+    zr_inproc_send_pool(a, (zactor_t *) &command);
+    assert_true(zr_inproc_command_recv(b, &command));
+    assert_true(zr_inproc_is(&command, ZR_CMD_POOL));
+    assert_ptr_equal(command.pointer, &command);
+    zr_inproc_send_metrics(a, "x 1\n");
+    assert_true(zr_inproc_command_recv(b, &command));
+    assert_string_equal(command.text, "x 1\n");
+    zr_inproc_command_fini(&command);
+    assert_null(command.text);
+    zstr_sendx(a, ZR_CMD_WORKER_DOWN, "12", NULL);   /* an id as text: refused */
+    assert_true(zr_inproc_command_recv(b, &command));
+    assert_string_equal(command.name, "");
+    zstr_send(a, ZR_CMD_TERM);
+    assert_true(zr_inproc_command_recv(b, &command));
+    assert_true(zr_inproc_is(&command, ZR_CMD_TERM));
+    zsock_destroy(&a);
+    zsock_destroy(&b);
+}
+
+static void pool_and_front_messages_round_trip(void **state)
+{
+    zsock_t *a, *b;
+    pair(&a, &b);
+    zr_reply_t reply;
+    zr_work_result_msg_t result = { .request_id = 9, .gateway_id = 1, .worker_id = 3,
+                                    .status = ZR_JOB_OK, .http_status = 200, .body = { "hi", 2 } };
+    zr_inproc_result_send(a, &result);
+    assert_int_equal(zr_inproc_reply_recv(b, &reply), ZR_REPLY_RESULT);
+    assert_int_equal(reply.result.request_id, 9);
+    assert_int_equal(reply.result.worker_id, 3);
+    assert_memory_equal(reply.result.body.data, "hi", 2);
+    zr_inproc_reply_fini(&reply);
+    zr_pool_stats_t stats = { .jvms = 2, .ok = 5 };
+    zr_inproc_pool_stats_reply(a, &stats);
+    assert_int_equal(zr_inproc_reply_recv(b, &reply), ZR_REPLY_POOL_STATS);
+    assert_int_equal(reply.stats.ok, 5);
+    zr_inproc_job_send(a, 77, "src", 3);
+    assert_int_equal(zr_inproc_reply_recv(b, &reply), ZR_REPLY_JOB);
+    assert_int_equal(reply.job_id, 77);
+    assert_true(zframe_streq(reply.frame, "src"));
+    zr_inproc_reply_fini(&reply);
+    zstr_sendx(a, "RESULT", "not a work result", NULL);
+    assert_int_equal(zr_inproc_reply_recv(b, &reply), ZR_REPLY_NONE);
+    zr_front_msg_t msg;
+    zr_inproc_fail_send(a, 5, 503, "no leader");
+    assert_true(zr_inproc_front_recv(b, &msg));
+    assert_int_equal(msg.kind, ZR_FRONT_FAIL);
+    assert_int_equal(msg.id, 5);
+    assert_int_equal(msg.status, 503);
+    assert_string_equal(msg.text, "no leader");
+    zr_inproc_front_fini(&msg);
+    zr_inproc_page_send(a, "/cluster", 200, "plain", "{}");
+    assert_true(zr_inproc_front_recv(b, &msg));
+    assert_int_equal(msg.kind, ZR_FRONT_PAGE);
+    assert_string_equal(msg.path, "/cluster");
+    assert_string_equal(msg.json, "{}");
+    zr_inproc_front_fini(&msg);
+    zr_inproc_page_send(a, "/x", 99, "plain", "");   /* not an HTTP status */
+    assert_true(zr_inproc_front_recv(b, &msg));
+    assert_int_equal(msg.kind, ZR_FRONT_NONE);
+    zsock_destroy(&a);
+    zsock_destroy(&b);
+}
+
+int main(void)
+{
+    zsys_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(endpoints_carry_the_prefix),
+        cmocka_unit_test(two_prefixes_do_not_cross),
+        cmocka_unit_test(member_events_round_trip_and_bad_ones_are_refused),
+        cmocka_unit_test(datagrams_to_send_round_trip),
+        cmocka_unit_test(commands_decode_their_arguments),
+        cmocka_unit_test(pool_and_front_messages_round_trip),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
+    zsys_shutdown();
+    return failed;
+}
