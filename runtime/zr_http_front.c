@@ -95,16 +95,18 @@ static void handle_fail(zr_http_front_t *self, zmsg_t *msg)
         zr_warn(self->log, "malformed FAIL from the owner dropped");
 }
 
-/* "PAGE" path(s) status(i) plain(s) json(s), with the command frame already popped. */
+/* "PAGE" path(s) status(i) plain(s) json(s) [plain_type(s)], with the command frame popped. */
 static void handle_page(zr_http_front_t *self, zmsg_t *msg)
 {
     char *path = zmsg_popstr(msg);
     long long status;
-    if (path && path[0] == '/' && take_number(msg, 100, 599, &status) == 0 && zmsg_size(msg) == 2) {
-        char *plain = zmsg_popstr(msg), *json = zmsg_popstr(msg);
-        zr_http_server_set_page(self->server, path, (unsigned) status, plain, json);
+    if (path && path[0] == '/' && take_number(msg, 100, 599, &status) == 0
+        && (zmsg_size(msg) == 2 || zmsg_size(msg) == 3)) {
+        char *plain = zmsg_popstr(msg), *json = zmsg_popstr(msg), *plain_type = zmsg_popstr(msg);
+        zr_http_server_set_page(self->server, path, (unsigned) status, plain, plain_type, json);
         free(plain);
         free(json);
+        free(plain_type);
     }
     else
         zr_warn(self->log, "malformed PAGE from the owner dropped");
@@ -250,4 +252,10 @@ int zr_http_front_set_page(zactor_t *front, const char *path, int status, const 
                            const char *json)
 {
     return zsock_send(front, "ssiss", "PAGE", path, status, plain, json ? json : "");
+}
+
+int zr_http_front_set_typed_page(zactor_t *front, const char *path, int status,
+                                 const char *content_type, const char *body)
+{
+    return zsock_send(front, "ssisss", "PAGE", path, status, body, "", content_type);
 }

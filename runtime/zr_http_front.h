@@ -8,9 +8,11 @@
  *   owner -> front:  "RESULT" ...                zr_job_result_send(); answers job id
  *                    "FAIL" id(8) status(i) reason(s)   answers job id with that HTTP status
  *                    "METRICS" lines(s)          exposition lines appended to /metrics
- *                    "PAGE" path(s) status(i) plain(s) json(s)   from now on, GET path answers
- *                                                status with plain, or with json (if not empty)
- *                                                to Accept: application/json (e.g. /cluster)
+ *                    "PAGE" path(s) status(i) plain(s) json(s) [plain_type(s)]
+ *                                                from now on, GET path answers status with
+ *                                                plain (as plain_type, default text/plain), or
+ *                                                with json (if not empty) to Accept:
+ *                                                application/json (e.g. /cluster; / as text/html)
  *                    "$TERM"                     waiting clients get 503, the actor ends
  * As czmq's zsock_send writes them, '8' and 'i' frames are decimal text (use zsock_recv).
  * Every JOB must be answered by exactly one RESULT or FAIL; answers may come in any order.
@@ -50,5 +52,9 @@ int zr_http_front_fail(zactor_t *front, uint64_t id, int status, const char *rea
 int zr_http_front_set_metrics(zactor_t *front, const char *lines);
 int zr_http_front_set_page(zactor_t *front, const char *path, int status, const char *plain,
                            const char *json);
+/* A page with one body of the given Content-Type, whatever the Accept header says (e.g. GET /
+ * with "text/html; charset=utf-8"). */
+int zr_http_front_set_typed_page(zactor_t *front, const char *path, int status,
+                                 const char *content_type, const char *body);
 
 #endif
