@@ -178,14 +178,18 @@ void zr_inproc_reply_fini(zr_reply_t *reply);
  * owner -> front: RESULT (above)  answers the job whose id is the result's request id
  *                 FAIL id status reason   answers it with that HTTP status
  *                 METRICS lines   exposition lines appended to /metrics
- *                 PAGE path status plain json   from now on GET path answers status with
- *                                 plain, or with json (if not empty) to Accept: application/json
+ *                 PAGE path status plain json [type]   from now on GET path answers status
+ *                                 with plain (of Content-Type type, default text/plain), or with
+ *                                 json (if not empty) to Accept: application/json
  *                 $TERM           waiting clients get 503, the front ends
  * Every JOB gets exactly one RESULT or FAIL; answers may come in any order. */
 int zr_inproc_job_send(zsock_t *pipe, uint64_t id, const void *source, size_t size);
 int zr_inproc_fail_send(void *front, uint64_t id, int status, const char *reason);
 int zr_inproc_page_send(void *front, const char *path, int status, const char *plain,
                         const char *json);
+/* A page with one body of that Content-Type whatever Accept says (GET / as text/html). */
+int zr_inproc_typed_page_send(void *front, const char *path, int status, const char *type,
+                              const char *body);
 
 /* The front's side: one owner message, decoded. */
 typedef enum { ZR_FRONT_NONE, ZR_FRONT_TERM, ZR_FRONT_RESULT, ZR_FRONT_FAIL, ZR_FRONT_METRICS,
@@ -197,7 +201,7 @@ typedef struct {
     uint64_t id;                   /* FAIL */
     int status;                    /* FAIL, PAGE */
     char *text;                    /* FAIL: reason; METRICS: lines; PAGE: plain */
-    char *path, *json;             /* PAGE */
+    char *path, *json, *type;      /* PAGE (type: NULL for text/plain) */
 } zr_front_msg_t;
 /* False if nothing could be read; NONE for a malformed message (ignore it). */
 bool zr_inproc_front_recv(zsock_t *pipe, zr_front_msg_t *msg);

@@ -213,8 +213,7 @@ int zr_inproc_fail_send(void *front, uint64_t id, int status, const char *reason
     return zmsg_send(&msg, front);
 }
 
-int zr_inproc_page_send(void *front, const char *path, int status, const char *plain,
-                        const char *json)
+static zmsg_t *page_message(const char *path, int status, const char *plain, const char *json)
 {
     zmsg_t *msg = zmsg_new();
     zmsg_addstr(msg, "PAGE");
@@ -222,6 +221,21 @@ int zr_inproc_page_send(void *front, const char *path, int status, const char *p
     zr_frames_add_i64(msg, status);
     zmsg_addstr(msg, plain);
     zmsg_addstr(msg, json ? json : "");
+    return msg;
+}
+
+int zr_inproc_page_send(void *front, const char *path, int status, const char *plain,
+                        const char *json)
+{
+    zmsg_t *msg = page_message(path, status, plain, json);
+    return zmsg_send(&msg, front);
+}
+
+int zr_inproc_typed_page_send(void *front, const char *path, int status, const char *type,
+                              const char *body)
+{
+    zmsg_t *msg = page_message(path, status, body, NULL);
+    zmsg_addstr(msg, type);
     return zmsg_send(&msg, front);
 }
 
@@ -237,12 +251,14 @@ static zr_front_kind_t decode_fail(zmsg_t *msg, zr_front_msg_t *out)
 static zr_front_kind_t decode_page(zmsg_t *msg, zr_front_msg_t *out)
 {
     int64_t status;
-    if (zmsg_size(msg) != 4 || !(out->path = zr_frames_take_str(msg)) || out->path[0] != '/'
+    size_t frames = zmsg_size(msg);
+    if ((frames != 4 && frames != 5) || !(out->path = zr_frames_take_str(msg)) || out->path[0] != '/'
         || !zr_frames_take_i64(msg, &status) || status < 100 || status > 599)
         return ZR_FRONT_NONE;
     out->status = (int) status;
     out->text = zr_frames_take_str(msg);
     out->json = zr_frames_take_str(msg);
+    out->type = frames == 5 ? zr_frames_take_str(msg) : NULL;
     return ZR_FRONT_PAGE;
 }
 
@@ -283,4 +299,5 @@ void zr_inproc_front_fini(zr_front_msg_t *msg)
     zstr_free(&msg->text);
     zstr_free(&msg->path);
     zstr_free(&msg->json);
+    zstr_free(&msg->type);
 }

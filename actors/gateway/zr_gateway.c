@@ -3,6 +3,7 @@
 #include "actors/gateway/zr_gateway.h"
 #include "actors/gateway/zr_cluster_view.h"
 #include "actors/gateway/zr_pending.h"
+#include "actors/gateway/zr_status_page.h"
 #include "actors/transport/zr_monitor.h"
 #include "proto/zr_proto_frame.h"
 #include "runtime/http/zr_http_front.h"
@@ -161,6 +162,7 @@ static int gateway_start(gateway_t *self, char *err, size_t size)
     self->members = zr_inproc_members_subscribe(self->env);
     if (!(self->front = zr_http_front_for_node(config, self->env->node_id, err, size)))
         return -1;
+    zr_inproc_typed_page_send(self->front, "/", 200, ZR_STATUS_PAGE_CONTENT_TYPE, zr_status_page_html);
     publish_cluster(self);
     return 0;
 }

@@ -94,7 +94,7 @@ static void handle_pipe_message(zr_http_front_t *self)
     else if (msg.kind == ZR_FRONT_FAIL)
         zr_http_server_deliver_failure(self->server, msg.id, msg.status, msg.text);
     else if (msg.kind == ZR_FRONT_PAGE)
-        zr_http_server_set_page(self->server, msg.path, (unsigned) msg.status, msg.text, msg.json);
+        zr_http_server_set_page(self->server, msg.path, (unsigned) msg.status, msg.text, msg.type, msg.json);
     else if (msg.kind == ZR_FRONT_METRICS)
         zr_http_server_set_owner_metrics(self->server, msg.text);
     else

@@ -74,10 +74,15 @@ static struct MHD_Response *with_type(struct MHD_Response *response, const char 
     return response;
 }
 
+struct MHD_Response *zr_http_response_typed(const char *body, size_t length, const char *type)
+{
+    return with_type(MHD_create_response_from_buffer(length, (void *) body, MHD_RESPMEM_MUST_COPY),
+                     type ? type : TEXT_PLAIN);
+}
+
 struct MHD_Response *zr_http_response_text(const char *text, size_t length)
 {
-    return with_type(MHD_create_response_from_buffer(length, (void *) text, MHD_RESPMEM_MUST_COPY),
-                     TEXT_PLAIN);
+    return zr_http_response_typed(text, length, TEXT_PLAIN);
 }
 
 struct MHD_Response *zr_http_response_json(char *json)

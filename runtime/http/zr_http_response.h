@@ -19,6 +19,8 @@ char *zr_http_error_json(uint64_t request_id, const char *status, const char *re
 
 /* A text/plain response holding a copy of the bytes. */
 struct MHD_Response *zr_http_response_text(const char *text, size_t length);
+/* A response holding a copy of the bytes with that Content-Type (NULL: text/plain). */
+struct MHD_Response *zr_http_response_typed(const char *body, size_t length, const char *type);
 /* An application/json response that takes ownership of json (malloc'ed, NUL-terminated). */
 struct MHD_Response *zr_http_response_json(char *json);
 /* A text/plain response streaming a file; NULL if it cannot be opened. *size gets its size. */

@@ -157,7 +157,9 @@ static enum MHD_Result reply_page(zr_http_server_t *server, zr_http_request_t *r
                             "method not allowed: use GET", ALLOW_INFO);
     if (request->want_json && page->json)
         return reply_json(server, request, page->status, strdup(page->json));
-    return reply_text(server, request, page->status, page->plain, strlen(page->plain), NULL);
+    size_t length = strlen(page->plain);
+    return queue(server, request, page->status,
+                 zr_http_response_typed(page->plain, length, page->plain_type), length, NULL);
 }
 
 /* First call for a request: only the headers are known. */

@@ -72,6 +72,7 @@ static void page_destroy(void **item)
 {
     zr_http_page_t *page = *item;
     free(page->plain);
+    free(page->plain_type);
     free(page->json);
     free(page);
     *item = NULL;
@@ -253,16 +254,26 @@ void zr_http_server_set_owner_metrics(zr_http_server_t *self, const char *lines)
         abort();
 }
 
+/* A copy of text, or NULL if text is NULL or empty. */
+static char *copy_unless_empty(const char *text)
+{
+    char *copy = text && *text ? strdup(text) : NULL;
+    if (text && *text && !copy)
+        abort();
+    return copy;
+}
+
 void zr_http_server_set_page(zr_http_server_t *self, const char *path, unsigned status,
-                             const char *plain, const char *json)
+                             const char *plain, const char *plain_type, const char *json)
 {
     zr_http_page_t *page = calloc(1, sizeof *page);
     if (!page)
         abort();
     page->status = status;
     page->plain = strdup(plain);
-    page->json = json && *json ? strdup(json) : NULL;
-    if (!page->plain || (json && *json && !page->json))
+    page->plain_type = copy_unless_empty(plain_type);
+    page->json = copy_unless_empty(json);
+    if (!page->plain)
         abort();
     zhashx_update(self->pages, path, page);
 }

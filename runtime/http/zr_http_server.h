@@ -22,7 +22,8 @@ typedef struct {
 /* A read-only page the owner publishes (e.g. the gateway's /cluster). */
 typedef struct {
     unsigned status;
-    char *plain;                /* the text/plain body */
+    char *plain;                /* the default body */
+    char *plain_type;           /* its Content-Type; NULL: text/plain (e.g. text/html for GET /) */
     char *json;                 /* the application/json body; NULL: none */
 } zr_http_page_t;
 
@@ -66,8 +67,9 @@ void zr_http_server_deliver_failure(zr_http_server_t *self, uint64_t id, int sta
                                     const char *reason);
 /* Replaces the owner's lines in /metrics (a newline is added if missing). */
 void zr_http_server_set_owner_metrics(zr_http_server_t *self, const char *lines);
-/* Publishes (or replaces) the page served at GET path; json NULL or empty: plain only. */
+/* Publishes (or replaces) the page served at GET path; json NULL or empty: plain only.
+ * plain_type is the Content-Type of plain; NULL or empty: text/plain. */
 void zr_http_server_set_page(zr_http_server_t *self, const char *path, unsigned status,
-                             const char *plain, const char *json);
+                             const char *plain, const char *plain_type, const char *json);
 
 #endif
