@@ -7,7 +7,8 @@
 
 void zr_env_init(zr_env_t *env, const zr_config_t *config, int node_id, const char *prefix)
 {
-    *env = (zr_env_t) { .config = config, .node_id = node_id, .clock = zr_clock_monotonic() };
+    *env = (zr_env_t) { .config = config, .node_id = node_id, .clock = zr_clock_monotonic(),
+                        .incarnation = (uint64_t) zr_clock_wall_ms() };
     if (prefix)
         snprintf(env->prefix, sizeof env->prefix, "%s", prefix);
     else

@@ -11,18 +11,20 @@
 
 /* ==== who an actor is ====================================================================
  * Every actor of a node or gateway gets the same environment: the cluster file, its node id,
- * the prefix of its process's inproc endpoints (several nodes can live in one test process,
- * each under its own prefix), the clock it reads time from, and whether a monitor actor reads
- * socket events in this process (libzmq blocks a monitored socket whose events nobody reads). */
+ * the incarnation it started as (wall-clock ms at start: it grows across restarts), the prefix
+ * of its process's inproc endpoints (several nodes can live in one test process, each under its
+ * own prefix), the clock it reads time from, and whether a monitor actor reads socket events
+ * in this process (libzmq blocks a monitored socket whose events nobody reads). */
 typedef struct {
     const zr_config_t *config;
     int node_id;
+    uint64_t incarnation;
     char prefix[64];
     zr_clock_t clock;
     bool monitored;
 } zr_env_t;
 
-/* prefix NULL: "zrun-<node_id>"; the clock is the monotonic one, monitoring off. */
+/* prefix NULL: "zrun-<node_id>"; incarnation now (wall ms); the monotonic clock; no monitor. */
 void zr_env_init(zr_env_t *env, const zr_config_t *config, int node_id, const char *prefix);
 int64_t zr_env_now(const zr_env_t *env);
 /* This node's entry in the cluster file (NULL if it has none). */
