@@ -23,6 +23,7 @@ zr_encode_status_t zr_election_msg_encode(const zr_election_msg_t *msg, uint8_t 
     zr_wire_writer_require(&writer, election_valid(msg), ZR_ENCODE_BAD_VALUE);
     zr_wire_write_u8(&writer, (uint8_t) msg->state);
     zr_wire_write_id(&writer, msg->sender_id);
+    zr_wire_write_u64(&writer, msg->incarnation);
     zr_wire_write_u64(&writer, msg->round);
     zr_wire_write_id(&writer, msg->leader_id);
     zr_wire_write_u64(&writer, msg->leader_epoch);
@@ -36,6 +37,7 @@ zr_decode_status_t zr_election_msg_decode(const uint8_t *data, size_t size,
     zr_wire_reader_open(&reader, data, size, ZR_MSG_ELECTION);
     msg->state = (zr_peer_state_t) zr_wire_read_u8(&reader);
     msg->sender_id = zr_wire_read_id(&reader);
+    msg->incarnation = zr_wire_read_u64(&reader);
     msg->round = zr_wire_read_u64(&reader);
     msg->leader_id = zr_wire_read_id(&reader);
     msg->leader_epoch = zr_wire_read_u64(&reader);

@@ -1,10 +1,10 @@
-/* zr_election_msg: the FastLeaderElection notification (udp, group "election").
- * Fixed 35 bytes: sender state, sender id, election round, proposed leader id and epoch. */
+/* zr_election_msg: the FastLeaderElection notification (udp, group "election"). Fixed 43 bytes:
+ * sender state, id and incarnation, election round, proposed leader id and epoch. */
 #ifndef ZR_ELECTION_MSG_H
 #define ZR_ELECTION_MSG_H
 #include "proto/zr_wire.h"
 
-#define ZR_ELECTION_MSG_SIZE 35
+#define ZR_ELECTION_MSG_SIZE 43
 
 typedef enum {
     ZR_PEER_LOOKING = 0,
@@ -19,6 +19,7 @@ const char *zr_peer_state_name(zr_peer_state_t state);
 typedef struct {
     zr_peer_state_t state;   /* the sender's own state */
     int64_t sender_id;       /* >= 0 */
+    uint64_t incarnation;    /* the sender's: each start of a process (and each rejoin) is a new one */
     uint64_t round;          /* the sender's logical clock (election round) */
     int64_t leader_id;       /* proposed leader, >= 0 */
     uint64_t leader_epoch;   /* proposed leader's peer epoch */

@@ -1,4 +1,4 @@
-/* zr_gossip_msg: gossip table codec; layout in proto/PROTOCOL.md.
+/* zr_gossip_msg: gossip table codec (header with the sender's view, then rows); layout in PROTOCOL.md.
  * Counts are checked against the cap and the remaining input before any row is read. */
 #include "proto/zr_gossip_msg.h"
 
@@ -13,7 +13,7 @@ size_t zr_gossip_msg_entries_fit(size_t budget)
 static bool entry_valid(const zr_gossip_msg_t *msg, size_t index)
 {
     const zr_gossip_msg_entry_t *entry = &msg->entries[index];
-    if (entry->server_id < 0 || (entry->flags & ~ZR_GOSSIP_ENTRY_FAILED))
+    if (entry->server_id < 0 || (entry->flags & ~ZR_GOSSIP_ENTRY_FLAGS))
         return false;
     for (size_t earlier = 0; earlier < index; earlier++)
         if (msg->entries[earlier].server_id == entry->server_id)
@@ -24,7 +24,7 @@ static bool entry_valid(const zr_gossip_msg_t *msg, size_t index)
 /* Assumes count is within the array (checked first by both encoder and decoder). */
 static bool gossip_valid(const zr_gossip_msg_t *msg)
 {
-    if (msg->sender_id < 0)
+    if (msg->sender_id < 0 || msg->view.leader_id < 0 || (msg->view.flags & ~ZR_GOSSIP_VIEW_FLAGS))
         return false;
     for (size_t index = 0; index < msg->count; index++)
         if (!entry_valid(msg, index))
@@ -41,10 +41,18 @@ zr_encode_status_t zr_gossip_msg_encode(const zr_gossip_msg_t *msg, uint8_t *buf
     zr_wire_writer_require(&writer, count_ok, ZR_ENCODE_TOO_LARGE);
     zr_wire_writer_require(&writer, count_ok && gossip_valid(msg), ZR_ENCODE_BAD_VALUE);
     zr_wire_write_id(&writer, msg->sender_id);
+    zr_wire_write_u64(&writer, msg->sender_incarnation);
     zr_wire_write_u64(&writer, msg->sender_seq);
+    zr_wire_write_id(&writer, msg->view.leader_id);
+    zr_wire_write_u64(&writer, msg->view.epoch);
+    zr_wire_write_u8(&writer, msg->view.flags);
+    zr_wire_write_u16(&writer, msg->view.jvms_busy);
+    zr_wire_write_u16(&writer, msg->view.jvms_total);
+    zr_wire_write_u64(&writer, msg->view.jobs_done);
     zr_wire_write_u16(&writer, (uint16_t) msg->count);
     for (size_t index = 0; count_ok && index < msg->count; index++) {
         zr_wire_write_id(&writer, msg->entries[index].server_id);
+        zr_wire_write_u64(&writer, msg->entries[index].incarnation);
         zr_wire_write_u64(&writer, msg->entries[index].heartbeat_seq);
         zr_wire_write_u8(&writer, msg->entries[index].flags);
     }
@@ -56,7 +64,14 @@ zr_decode_status_t zr_gossip_msg_decode(const uint8_t *data, size_t size, zr_gos
     zr_wire_reader_t reader;
     zr_wire_reader_open(&reader, data, size, ZR_MSG_GOSSIP);
     msg->sender_id = zr_wire_read_id(&reader);
+    msg->sender_incarnation = zr_wire_read_u64(&reader);
     msg->sender_seq = zr_wire_read_u64(&reader);
+    msg->view.leader_id = zr_wire_read_id(&reader);
+    msg->view.epoch = zr_wire_read_u64(&reader);
+    msg->view.flags = zr_wire_read_u8(&reader);
+    msg->view.jvms_busy = zr_wire_read_u16(&reader);
+    msg->view.jvms_total = zr_wire_read_u16(&reader);
+    msg->view.jobs_done = zr_wire_read_u64(&reader);
     size_t count = zr_wire_read_u16(&reader);
     zr_wire_reader_require(&reader, count <= ZR_GOSSIP_MSG_MAX_ENTRIES, ZR_DECODE_TOO_LARGE);
     zr_wire_reader_require(&reader,
@@ -65,6 +80,7 @@ zr_decode_status_t zr_gossip_msg_decode(const uint8_t *data, size_t size, zr_gos
     msg->count = reader.status == ZR_DECODE_OK ? count : 0;
     for (size_t index = 0; index < msg->count; index++) {
         msg->entries[index].server_id = zr_wire_read_id(&reader);
+        msg->entries[index].incarnation = zr_wire_read_u64(&reader);
         msg->entries[index].heartbeat_seq = zr_wire_read_u64(&reader);
         msg->entries[index].flags = zr_wire_read_u8(&reader);
     }

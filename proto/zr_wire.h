@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ZR_PROTO_VERSION 1
+#define ZR_PROTO_VERSION 2
 
 /* UDP (RADIO/DISH): a datagram is 1 group-length byte + group name + payload. */
 #define ZR_PROTO_UDP_MAX_DATAGRAM 1400

@@ -336,12 +336,18 @@ void zr_config_destroy(zr_config_t **self_p)
     }
 }
 
-const zr_node_config_t *zr_config_node(const zr_config_t *self, int id)
+int zr_config_index(const zr_config_t *self, int64_t id)
 {
     for (size_t i = 0; i < self->node_count; i++)
         if (self->nodes[i].id == id)
-            return &self->nodes[i];
-    return NULL;
+            return (int) i;
+    return -1;
+}
+
+const zr_node_config_t *zr_config_node(const zr_config_t *self, int id)
+{
+    int index = zr_config_index(self, id);
+    return index >= 0 ? &self->nodes[index] : NULL;
 }
 
 size_t zr_config_voter_count(const zr_config_t *self)

@@ -44,6 +44,8 @@ zr_config_t *zr_config_parse(const char *text, const char *name, char *err, size
 void zr_config_destroy(zr_config_t **self_p);
 
 const zr_node_config_t *zr_config_node(const zr_config_t *self, int id);
+/* The node's index in nodes[], or -1 if the file has no such id. */
+int zr_config_index(const zr_config_t *self, int64_t id);
 /* Number of nodes that vote (every node but the gateway). */
 size_t zr_config_voter_count(const zr_config_t *self);
 

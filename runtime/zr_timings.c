@@ -3,6 +3,7 @@
 #include "runtime/zr_timings.h"
 
 #define FAIL_BASES 10
+#define LOCAL_HEALTH_MAX 4
 #define CLEANUP_FAILS 2
 #define MIN_FINAL_WAIT_MS 20
 #define MAX_BACKOFF_BASES 10
@@ -12,6 +13,7 @@ void zr_timings_init(zr_timings_t *timings, int base_interval_ms)
 {
     *timings = (zr_timings_t) {
         .base_interval_ms = base_interval_ms, .fail_after_ms = ZR_TIMING_DERIVED,
+        .suspect_after_ms = ZR_TIMING_DERIVED, .local_health_max = ZR_TIMING_DERIVED,
         .cleanup_after_ms = ZR_TIMING_DERIVED, .gossip_startup_grace_ms = ZR_TIMING_DERIVED,
         .election_final_wait_ms = ZR_TIMING_DERIVED, .election_initial_backoff_ms = ZR_TIMING_DERIVED,
         .election_max_backoff_ms = ZR_TIMING_DERIVED, .election_startup_wait_ms = ZR_TIMING_DERIVED,
@@ -28,6 +30,8 @@ void zr_timings_derive(zr_timings_t *t)
 {
     int base = t->base_interval_ms;
     derive(&t->fail_after_ms, FAIL_BASES * base);
+    derive(&t->suspect_after_ms, t->fail_after_ms / 2);
+    derive(&t->local_health_max, LOCAL_HEALTH_MAX);
     derive(&t->cleanup_after_ms, CLEANUP_FAILS * t->fail_after_ms);
     derive(&t->gossip_startup_grace_ms, ZR_TIMING_NEVER);
     derive(&t->election_final_wait_ms, base / 2 > MIN_FINAL_WAIT_MS ? base / 2 : MIN_FINAL_WAIT_MS);

@@ -10,6 +10,10 @@
 /* The defaults suit a LAN or loopback with a 100 ms base:
  * - fail_after 10 x base: a crash is declared ~1 s after it; a false verdict needs ~10 intervals
  *   in a row of lost heartbeats and relays, negligible up to ~20 % independent loss;
+ * - suspect_after fail / 2: a member silent this long is suspected first; only a suspicion that
+ *   nothing refutes for the rest of fail_after becomes a verdict;
+ * - local_health_max 4: a node whose own timers fire late (starved, paused) stretches the
+ *   suspicion phase up to (1 + 4) times: 0.5 s becomes at most 2.5 s (Lifeguard's local health);
  * - cleanup_after 2 x fail: a failed member leaves the gossiped table one fail period later;
  * - gossip_startup_grace never: a member never heard from has not started, rather than failed;
  * - election_final_wait base / 2 (at least 20 ms): ZooKeeper's finalizeWait; a notification
@@ -24,6 +28,8 @@
 typedef struct {
     int base_interval_ms;
     int fail_after_ms;
+    int suspect_after_ms;
+    int local_health_max;           /* not a time: how many times longer suspicion may get */
     int cleanup_after_ms;
     int gossip_startup_grace_ms;
     int election_final_wait_ms;

@@ -27,6 +27,8 @@ struct zr_election {
     int64_t startup_until;     /* when the start-up wait ends at the latest */
     int64_t *voters;
     size_t voter_count;
+    int64_t *configured;       /* every voter of the configuration: the only ones that can come back */
+    size_t configured_count;
     zr_peer_state_t state;
     phase_t phase;
     uint64_t epoch, round;
@@ -463,6 +465,18 @@ void zr_election_remove_voter(zr_election_t *self, int64_t id)
     evaluate(self);
 }
 
+void zr_election_add_voter(zr_election_t *self, int64_t id)
+{
+    bool configured = false;
+    for (size_t i = 0; i < self->configured_count; i++)
+        configured |= self->configured[i] == id;
+    if (!configured || is_voter(self, id))
+        return;
+    self->voters[self->voter_count++] = id;
+    if (!self->observer && self->phase != PHASE_DECIDED)
+        evaluate(self);
+}
+
 void zr_election_config_timings(zr_election_config_t *config, const zr_timings_t *timings)
 {
     config->final_wait_ms = timings->election_final_wait_ms;
@@ -499,7 +513,8 @@ static zr_election_t *election_alloc(const zr_election_config_t *config)
     if (!self)
         return NULL;
     self->voters = malloc(config->voter_count * sizeof *self->voters);
-    bool ok = self->voters && zr_ballots_init(&self->current, config->voter_count)
+    self->configured = malloc(config->voter_count * sizeof *self->configured);
+    bool ok = self->voters && self->configured && zr_ballots_init(&self->current, config->voter_count)
               && zr_ballots_init(&self->settled, config->voter_count)
               && zr_ballots_init(&self->heard, config->voter_count);
     if (!ok) {
@@ -507,7 +522,8 @@ static zr_election_t *election_alloc(const zr_election_config_t *config)
         return NULL;
     }
     memcpy(self->voters, config->voter_ids, config->voter_count * sizeof *self->voters);
-    self->voter_count = config->voter_count;
+    memcpy(self->configured, config->voter_ids, config->voter_count * sizeof *self->configured);
+    self->voter_count = self->configured_count = config->voter_count;
     self->outbox.item_size = sizeof(zr_election_output_t);
     self->changes.item_size = 2 * sizeof(zr_peer_state_t);
     return self;
@@ -552,6 +568,7 @@ void zr_election_destroy(zr_election_t **self_p)
     zr_ballots_fini(&self->settled);
     zr_ballots_fini(&self->heard);
     free(self->voters);
+    free(self->configured);
     free(self->outbox.items);
     free(self->changes.items);
     free(self);

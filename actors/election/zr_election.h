@@ -119,6 +119,9 @@ void zr_election_restart(zr_election_t *self, int64_t now_ms);
  * round. A decided leader is kept: the owner calls restart when the leader failed. Timers
  * this starts use the time of the latest call that passed one. */
 void zr_election_remove_voter(zr_election_t *self, int64_t id);
+/* A voter of the configuration that had been removed is back (a new incarnation of it): it
+ * counts toward quorums again. Its earlier votes were forgotten when it was removed. */
+void zr_election_add_voter(zr_election_t *self, int64_t id);
 size_t zr_election_voter_count(const zr_election_t *self);
 
 #endif

@@ -9,20 +9,26 @@
 
 #define REPUBLISH_MS 1000
 
+/* What the failure detector told us of one member. */
+typedef struct {
+    uint64_t incarnation;           /* the newest heard of (0: none yet) */
+    bool alive;                     /* that incarnation is heard and not failed */
+} member_t;
+
 typedef struct {
     const zr_env_t *env;
+    uint64_t incarnation;           /* ours: a newer one on the membership stream is a rejoin */
     zactor_t *pool;                 /* the node's runner pool, once POOL handed it over */
     zr_election_t *election;
-    zsock_t *notifications, *udp_out, *leader_pub, *members;
+    zsock_t *notifications, *udp_out, *leader_pub, *members_stream;
     zactor_t *role;                 /* leader or follower actor, while one runs */
     zr_role_args_t role_args;
     zr_log_t *log, *summary;
     int64_t voters[ZR_CONFIG_MAX_NODES];
     zr_leader_view_t published;     /* the last view published */
     int64_t republish_at;           /* when it goes out again unchanged */
-    zr_id_set_t failed;             /* peers the failure detector declared failed */
-    zr_id_set_t heard;              /* peers whose notifications arrived: they run */
-    uint64_t malformed;
+    member_t members[ZR_CONFIG_MAX_NODES];   /* by index in the cluster file */
+    uint64_t malformed, rejoins;
 } peer_server_t;
 
 static zr_leader_view_t current_view(peer_server_t *self)
@@ -45,8 +51,10 @@ static void start_role(peer_server_t *self, zr_peer_state_t state)
     zr_vote_t leader;
     if (!self->pool || !zr_election_leader(self->election, &leader))
         return;   /* the gateway has no role actor: it only learns the leader */
-    self->role_args = (zr_role_args_t) { self->env, self->pool, leader.leader_id, leader.epoch,
-                                         self->failed, self->heard };
+    self->role_args = (zr_role_args_t) { self->env, self->pool, leader.leader_id, leader.epoch, { { 0 }, 0 } };
+    for (size_t i = 0; i < self->env->config->node_count; i++)
+        if (self->members[i].alive)
+            zr_id_set_add(&self->role_args.workers, self->env->config->nodes[i].id);
     char err[256] = "";
     self->role = zr_actor_start(state == ZR_PEER_LEADING ? zr_leader_actor : zr_follower_actor,
                                 &self->role_args, err, sizeof err);
@@ -91,8 +99,8 @@ static void flush_outputs(peer_server_t *self)
     zr_election_output_t out;
     while (zr_election_next_output(self->election, &out)) {
         zr_election_msg_t msg = { out.notification.sender_state, out.notification.sender_id,
-                                  out.notification.round, out.notification.vote.leader_id,
-                                  out.notification.vote.epoch };
+                                  self->incarnation, out.notification.round,
+                                  out.notification.vote.leader_id, out.notification.vote.epoch };
         uint8_t buffer[ZR_ELECTION_MSG_SIZE];
         size_t length = 0;
         if (zr_election_msg_encode(&msg, buffer, sizeof buffer, &length) != ZR_ENCODE_OK)
@@ -101,15 +109,6 @@ static void flush_outputs(peer_server_t *self)
         zr_inproc_udp_post(self->udp_out, to, ZR_GROUP_ELECTION, buffer, length);
     }
     apply_changes(self);
-}
-
-/* The first notification from a peer proves it runs: a leader may now give it work. */
-static void peer_heard(peer_server_t *self, int64_t id)
-{
-    if (!zr_id_set_add(&self->heard, id))
-        return;
-    if (self->role && zr_election_state(self->election) == ZR_PEER_LEADING)
-        zr_inproc_send_id(self->role, ZR_CMD_WORKER_UP, id);
 }
 
 static void from_network(peer_server_t *self)
@@ -122,7 +121,6 @@ static void from_network(peer_server_t *self)
         return;
     }
     zframe_destroy(&payload);
-    peer_heard(self, decoded.sender_id);
     zr_notification_t notification = { decoded.sender_id, decoded.state,
                                        { decoded.leader_id, decoded.leader_epoch }, decoded.round };
     zr_debug(self->log, "notification from %lld (%s): leader %lld epoch %llu round %llu",
@@ -138,32 +136,99 @@ static bool is_worker(const peer_server_t *self, int64_t id)
     return node && node->role == ZR_ROLE_PEER;
 }
 
-/* A peer has failed (failure detector): it no longer votes; if it led, a new election starts;
- * if we lead, its requests go to the other workers. */
+static bool leading(const peer_server_t *self)
+{
+    return self->role && zr_election_state(self->election) == ZR_PEER_LEADING;
+}
+
+/* A peer's incarnation has failed (failure detector): it no longer votes; if it led, a new
+ * election starts; if we lead, its requests go to the other workers. */
 static void peer_failed(peer_server_t *self, int64_t peer_id)
 {
     zr_vote_t leader;
     bool was_leader = zr_election_leader(self->election, &leader) && leader.leader_id == peer_id;
-    zr_id_set_add(&self->failed, peer_id);
     zr_election_remove_voter(self->election, peer_id);
     if (was_leader)
         zr_election_restart(self->election, zr_env_now(self->env));
-    else if (self->role && zr_election_state(self->election) == ZR_PEER_LEADING && is_worker(self, peer_id))
+    else if (leading(self) && is_worker(self, peer_id))
         zr_inproc_send_id(self->role, ZR_CMD_WORKER_DOWN, peer_id);
+}
+
+/* A peer is heard (for the first time, or as a new incarnation): it votes, and may work. */
+static void peer_alive(peer_server_t *self, int64_t peer_id)
+{
+    zr_election_add_voter(self->election, peer_id);
+    if (leading(self) && is_worker(self, peer_id))
+        zr_inproc_send_id(self->role, ZR_CMD_WORKER_UP, peer_id);
+}
+
+static zr_election_t *new_election(peer_server_t *self)
+{
+    const zr_config_t *config = self->env->config;
+    size_t voter_count = 0;
+    for (size_t i = 0; i < config->node_count; i++)
+        if (config->nodes[i].role == ZR_ROLE_PEER)
+            self->voters[voter_count++] = config->nodes[i].id;
+    const zr_node_config_t *me = zr_env_me(self->env);
+    zr_election_config_t election = {
+        .self_id = self->env->node_id, .observer = me->role == ZR_ROLE_GATEWAY, .epoch = 0,
+        .voter_ids = self->voters, .voter_count = voter_count,
+    };
+    zr_election_config_timings(&election, &config->timings);
+    return zr_election_new(&election, zr_env_now(self->env));
+}
+
+/* This node came back as a new incarnation (it was declared failed, or paused past it): what it
+ * held is dropped, and it looks for the current leader afresh, like a process that restarted. */
+static void rejoin(peer_server_t *self, uint64_t incarnation)
+{
+    zr_info(self->log, "rejoining as incarnation %llu", (unsigned long long) incarnation);
+    self->incarnation = incarnation;
+    self->rejoins++;
+    stop_role(self);
+    zr_election_destroy(&self->election);
+    self->election = new_election(self);
+    memset(self->members, 0, sizeof self->members);
+}
+
+/* The membership stream, one incarnation at a time: a newer incarnation replaces an older one
+ * (which counts as failed if nobody said so), a failed one stays failed. */
+static void member_changed(peer_server_t *self, const zr_member_event_t *event)
+{
+    int index = zr_config_index(self->env->config, (int) event->id);
+    member_t *member = index >= 0 ? &self->members[index] : NULL;
+    if (!member || event->state == ZR_MEMBER_SUSPECT || event->incarnation < member->incarnation)
+        return;
+    bool newer = event->incarnation > member->incarnation;
+    if (member->alive && (newer || event->state == ZR_MEMBER_FAILED)) {
+        member->alive = false;
+        peer_failed(self, event->id);
+    }
+    if (newer && event->state == ZR_MEMBER_ALIVE) {
+        member->alive = true;
+        peer_alive(self, event->id);
+    }
+    if (newer)
+        member->incarnation = event->incarnation;
 }
 
 static void from_members(peer_server_t *self)
 {
     zr_member_event_t event;
-    if (zr_inproc_member_recv(self->members, &event) && event.state == ZR_MEMBER_FAILED)
-        peer_failed(self, event.id);
+    if (!zr_inproc_member_recv(self->members_stream, &event))
+        return;
+    if (event.id != self->env->node_id)
+        member_changed(self, &event);
+    else if (event.incarnation > self->incarnation)
+        rejoin(self, event.incarnation);
 }
 
 static void answer_stats(peer_server_t *self, zsock_t *pipe)
 {
     char *role_stats = self->role ? zr_inproc_stats(self->role) : NULL;
-    zstr_sendf(pipe, "zrun_election_dropped_total{reason=\"malformed\"} %llu\n%s",
-               (unsigned long long) self->malformed, role_stats ? role_stats : "");
+    zstr_sendf(pipe, "zrun_election_dropped_total{reason=\"malformed\"} %llu\nzrun_election_rejoins_total %llu\n%s",
+               (unsigned long long) self->malformed, (unsigned long long) self->rejoins,
+               role_stats ? role_stats : "");
     zstr_free(&role_stats);
 }
 
@@ -188,22 +253,6 @@ static bool handle_pipe(peer_server_t *self, zsock_t *pipe)
     return go_on;
 }
 
-static zr_election_t *new_election(peer_server_t *self)
-{
-    const zr_config_t *config = self->env->config;
-    size_t voter_count = 0;
-    for (size_t i = 0; i < config->node_count; i++)
-        if (config->nodes[i].role == ZR_ROLE_PEER)
-            self->voters[voter_count++] = config->nodes[i].id;
-    const zr_node_config_t *me = zr_env_me(self->env);
-    zr_election_config_t election = {
-        .self_id = self->env->node_id, .observer = me->role == ZR_ROLE_GATEWAY, .epoch = 0,
-        .voter_ids = self->voters, .voter_count = voter_count,
-    };
-    zr_election_config_timings(&election, &config->timings);
-    return zr_election_new(&election, zr_env_now(self->env));
-}
-
 static int peer_server_start(peer_server_t *self, char *err, size_t size)
 {
     const zr_config_t *config = self->env->config;
@@ -215,7 +264,7 @@ static int peer_server_start(peer_server_t *self, char *err, size_t size)
     self->log = zr_log_open(config->log_dir, node_id, "peer-server");
     self->summary = zr_log_open(config->log_dir, node_id, "summary");
     self->notifications = zr_inproc_udp_in_subscribe(self->env, ZR_MSG_ELECTION);
-    self->members = zr_inproc_members_subscribe(self->env);
+    self->members_stream = zr_inproc_members_subscribe(self->env);
     self->udp_out = zr_inproc_udp_out_connect(self->env);
     self->published.leader_id = -2;   /* never a real view: the first one goes out */
     if (!(self->leader_pub = zr_inproc_bind(self->env, ZMQ_PUB, ZR_INPROC_LEADER, err, size)))
@@ -231,7 +280,7 @@ static void peer_server_stop(peer_server_t *self)
     zsock_destroy(&self->leader_pub);
     zsock_destroy(&self->udp_out);
     zsock_destroy(&self->notifications);
-    zsock_destroy(&self->members);
+    zsock_destroy(&self->members_stream);
     zr_log_close(&self->summary);
     zr_log_close(&self->log);
 }
@@ -244,14 +293,14 @@ static int poll_timeout(peer_server_t *self)
 
 void zr_peer_server_actor(zsock_t *pipe, void *args)
 {
-    peer_server_t self = { .env = args };
+    peer_server_t self = { .env = args, .incarnation = ((const zr_env_t *) args)->incarnation };
     char err[256] = "";
     if (peer_server_start(&self, err, sizeof err) != 0) {
         peer_server_stop(&self);
         zr_actor_failed(pipe, err);
         return;
     }
-    zpoller_t *poller = zpoller_new(pipe, self.notifications, self.members, NULL);
+    zpoller_t *poller = zpoller_new(pipe, self.notifications, self.members_stream, NULL);
     zr_actor_ready(pipe);
     zr_info(self.log, "election started");
     flush_outputs(&self);
@@ -259,7 +308,7 @@ void zr_peer_server_actor(zsock_t *pipe, void *args)
         void *which = zpoller_wait(poller, poll_timeout(&self));
         if (which == self.notifications)
             from_network(&self);
-        else if (which == self.members)
+        else if (which == self.members_stream)
             from_members(&self);
         else if (which == pipe)
             running = handle_pipe(&self, pipe);

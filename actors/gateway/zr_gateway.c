@@ -13,8 +13,9 @@
 typedef struct {
     const zr_env_t *env;
     zactor_t *front;
-    zsock_t *leader, *leader_views, *members;
-    bool alive[ZR_CONFIG_MAX_NODES];   /* by index in the cluster file; false once failed */
+    zsock_t *leader, *leader_views, *members_stream;
+    zr_view_member_t members[ZR_CONFIG_MAX_NODES];   /* by index in the cluster file */
+    uint64_t incarnation;                            /* ours: a newer one is a rejoin */
     char leader_endpoint[64];
     zr_pending_t *pending;
     zr_log_t *log;
@@ -68,20 +69,24 @@ static void from_leader(gateway_t *self)
     zframe_destroy(&payload);
 }
 
-static bool is_alive(const gateway_t *self, int64_t id)
+static zr_view_member_t *member_of(gateway_t *self, int64_t id)
 {
-    const zr_config_t *config = self->env->config;
-    for (size_t i = 0; i < config->node_count; i++)
-        if (config->nodes[i].id == id)
-            return self->alive[i];
-    return false;
+    int index = zr_config_index(self->env->config, id);
+    return index >= 0 ? &self->members[index] : NULL;
+}
+
+/* A leader we know failed is no leader. */
+static bool may_lead(gateway_t *self, int64_t id)
+{
+    const zr_view_member_t *member = member_of(self, id);
+    return member && member->state != ZR_VIEW_FAILED;
 }
 
 /* The peer server's view: point the DEALER at a new leader (a leader we know failed is none). */
 static void from_peer_server(gateway_t *self)
 {
     zr_leader_view_t view;
-    if (!zr_inproc_leader_recv(self->leader_views, &view) || view.leader_id < 0 || !is_alive(self, view.leader_id))
+    if (!zr_inproc_leader_recv(self->leader_views, &view) || view.leader_id < 0 || !may_lead(self, view.leader_id))
         return;
     const zr_node_config_t *node = zr_config_node(self->env->config, (int) view.leader_id);
     if (!zr_pending_leader_changed(self->pending, view.leader_id, view.epoch, zr_env_now(self->env)))
@@ -114,7 +119,7 @@ static void publish_cluster(gateway_t *self)
     uint64_t epoch = 0;
     bool known = zr_pending_leader(self->pending, &leader_id, &epoch);
     char *plain = NULL, *json = NULL;
-    zr_cluster_view_render(self->env->config, self->alive, known ? leader_id : -1, epoch, &plain, &json);
+    zr_cluster_view_render(self->env->config, self->members, known ? leader_id : -1, epoch, &plain, &json);
     if (known)
         zr_inproc_page_send(self->front, "/cluster", 200, plain, json);
     else
@@ -123,13 +128,9 @@ static void publish_cluster(gateway_t *self)
     free(json);
 }
 
-/* A node failed (gossip): it leaves /cluster; if it led, requests wait for the next leader. */
-static void node_failed(gateway_t *self, int64_t id)
+/* A member's incarnation failed: it leaves /cluster; if it led, requests wait for the next leader. */
+static void leader_failed(gateway_t *self, int64_t id)
 {
-    const zr_config_t *config = self->env->config;
-    for (size_t i = 0; i < config->node_count; i++)
-        if (config->nodes[i].id == id)
-            self->alive[i] = false;
     int64_t leader_id = -1;
     if (zr_pending_leader(self->pending, &leader_id, NULL) && leader_id == id) {
         zr_pending_leader_lost(self->pending, zr_env_now(self->env));
@@ -137,18 +138,43 @@ static void node_failed(gateway_t *self, int64_t id)
     }
 }
 
+/* The membership stream, one incarnation at a time: a newer one replaces the entry, a failed one
+ * stays failed. Listed are the members heard and not failed (suspects shown as such). */
+static void member_changed(gateway_t *self, const zr_member_event_t *event)
+{
+    static const zr_view_state_t states[] = { ZR_VIEW_ALIVE, ZR_VIEW_SUSPECT, ZR_VIEW_FAILED };
+    zr_view_member_t *member = member_of(self, event->id);
+    if (!member || event->incarnation < member->incarnation
+        || (event->incarnation == member->incarnation && member->state == ZR_VIEW_FAILED))
+        return;
+    *member = (zr_view_member_t) { states[event->state], event->incarnation };
+    if (member->state == ZR_VIEW_FAILED)
+        leader_failed(self, event->id);
+}
+
+/* Our own rejoin: a fresh view, nobody heard yet but us. */
+static void forget_members(gateway_t *self, uint64_t incarnation)
+{
+    self->incarnation = incarnation;
+    memset(self->members, 0, sizeof self->members);
+    *member_of(self, self->env->node_id) = (zr_view_member_t) { ZR_VIEW_ALIVE, incarnation };
+}
+
 static void from_members(gateway_t *self)
 {
     zr_member_event_t event;
-    if (zr_inproc_member_recv(self->members, &event) && event.state == ZR_MEMBER_FAILED)
-        node_failed(self, event.id);
+    if (!zr_inproc_member_recv(self->members_stream, &event))
+        return;
+    if (event.id != self->env->node_id)
+        member_changed(self, &event);
+    else if (event.incarnation > self->incarnation)
+        forget_members(self, event.incarnation);
 }
 
 static int gateway_start(gateway_t *self, char *err, size_t size)
 {
-    for (size_t i = 0; i < ZR_CONFIG_MAX_NODES; i++)
-        self->alive[i] = true;
     const zr_config_t *config = self->env->config;
+    forget_members(self, self->env->incarnation);
     self->log = zr_log_open(config->log_dir, self->env->node_id, "gateway");
     /* Request ids come from the HTTP front, which continues them from the wall clock. */
     self->pending = zr_pending_new(config->queue_deadline_ms);
@@ -159,7 +185,7 @@ static int gateway_start(gateway_t *self, char *err, size_t size)
     zsock_set_maxmsgsize(self->leader, (int64_t) ZR_PROTO_MAX_TCP_MESSAGE);
     zr_monitor_attach(self->leader, self->env, "gateway-to-leader");
     self->leader_views = zr_inproc_leader_subscribe(self->env);
-    self->members = zr_inproc_members_subscribe(self->env);
+    self->members_stream = zr_inproc_members_subscribe(self->env);
     if (!(self->front = zr_http_front_for_node(config, self->env->node_id, err, size)))
         return -1;
     zr_inproc_typed_page_send(self->front, "/", 200, ZR_STATUS_PAGE_CONTENT_TYPE, zr_status_page_html);
@@ -171,7 +197,7 @@ static void gateway_stop(gateway_t *self)
 {
     zr_actor_stop(&self->front);
     zsock_destroy(&self->leader_views);
-    zsock_destroy(&self->members);
+    zsock_destroy(&self->members_stream);
     zsock_destroy(&self->leader);
     zr_pending_destroy(&self->pending);
     zr_log_close(&self->log);
@@ -215,7 +241,7 @@ void zr_gateway_actor(zsock_t *pipe, void *args)
         zr_actor_failed(pipe, err);
         return;
     }
-    zpoller_t *poller = zpoller_new(pipe, self.front, self.leader, self.leader_views, self.members, NULL);
+    zpoller_t *poller = zpoller_new(pipe, self.front, self.leader, self.leader_views, self.members_stream, NULL);
     zr_actor_ready(pipe);
     for (bool running = true; running;) {
         void *which = zpoller_wait(poller, poll_timeout(&self));
@@ -223,7 +249,7 @@ void zr_gateway_actor(zsock_t *pipe, void *args)
             from_front(&self);
         else if (which == self.leader)
             from_leader(&self);
-        else if (which == self.leader_views || which == self.members) {
+        else if (which == self.leader_views || which == self.members_stream) {
             if (which == self.leader_views)
                 from_peer_server(&self);
             else

@@ -1,28 +1,41 @@
-/* zr_gossip: the failure detector's table (a plain array sorted by id, self excluded), its
- * timers and the output, fact and failure queues (zlistx of copies); algorithm in zr_gossip.h. */
+/* zr_gossip: the failure detector's table (a plain array sorted by id, self excluded), its timers,
+ * local health and the output, fact and change queues (zlistx of copies); algorithm in zr_gossip.h. */
 #include "actors/gossip/zr_gossip.h"
 #include <czmq.h>
 
+#define ON_TIME_TICKS_TO_HEAL 8   /* ticks on time in a row that lower the health score by one */
+#define FAILED_BEAT_EVERY 10      /* failed members hear our table every this many intervals */
+
 typedef struct {
     int64_t id;
+    uint64_t incarnation;      /* 0: never heard */
     zr_gossip_state_t state;
-    uint64_t seq;              /* highest known, 0: never heard */
-    int64_t heard_ms;          /* local time seq last went up (creation time until then) */
+    uint64_t seq;              /* highest known for that incarnation */
+    int64_t heard_ms;          /* local time seq last went up (creation or reset time until then) */
+    int64_t suspected_ms;      /* when it became SUSPECT */
+    int stretch;               /* our local health score then: the suspicion lasts (1 + it) times */
     int64_t failed_ms;         /* when it was declared failed */
+    zr_gossip_view_t view;     /* what it last told of itself */
 } entry_t;
 
 struct zr_gossip {
     int64_t self_id;
-    int64_t base_ms, fail_ms, cleanup_ms, grace_ms;
+    uint64_t incarnation;
+    int64_t base_ms, suspect_ms, fail_ms, cleanup_ms, grace_ms;
+    int max_health, health, on_time;
     size_t max_entries;
     uint64_t seq;              /* own heartbeat */
     uint64_t rng;              /* splitmix64 state */
+    uint64_t beats;            /* intervals so far */
+    zr_gossip_view_t view;     /* what we tell of ourselves */
     entry_t *entries;          /* other members, sorted by id */
     size_t count;
     int64_t next_beat;
     int64_t last_seen;         /* latest time passed in */
     int64_t resumed_ms;        /* creation or end of the latest own pause: timers start here */
-    zlistx_t *outputs, *facts, *failures;
+    zr_gossip_rejoin_t rejoin; /* pending, until taken */
+    int64_t rejoin_source;
+    zlistx_t *outputs, *facts, *changes;
     zr_gossip_stats_t stats;
 };
 
@@ -83,15 +96,19 @@ static size_t used_size(size_t rows_at, const zr_gossip_msg_t *msg)
 void zr_gossip_config_timings(zr_gossip_config_t *config, const zr_timings_t *timings)
 {
     config->base_interval_ms = timings->base_interval_ms;
+    config->suspect_after_ms = timings->suspect_after_ms;
     config->fail_after_ms = timings->fail_after_ms;
     config->cleanup_after_ms = timings->cleanup_after_ms;
     config->startup_grace_ms = timings->gossip_startup_grace_ms;
+    config->max_health = timings->local_health_max;
 }
 
 static bool timings_valid(const zr_gossip_config_t *config)
 {
     return config->base_interval_ms > 0 && config->fail_after_ms > config->base_interval_ms
+           && config->suspect_after_ms > 0 && config->suspect_after_ms < config->fail_after_ms
            && config->cleanup_after_ms >= config->fail_after_ms && config->startup_grace_ms >= 0
+           && config->max_health >= 0 && config->max_health <= 16
            && config->max_entries <= ZR_GOSSIP_MSG_MAX_ENTRIES;
 }
 
@@ -117,7 +134,13 @@ static int64_t *sorted_ids(const zr_gossip_config_t *config)
     return ids;
 }
 
-/* The table: every member but self, never heard, stamped now. */
+/* A member never heard: incarnation 0, stamped now (a start-up grace counts from here). */
+static entry_t fresh_entry(int64_t id, int64_t now_ms)
+{
+    return (entry_t) { .id = id, .state = ZR_GOSSIP_ALIVE, .heard_ms = now_ms };
+}
+
+/* The table: every member but self, never heard. */
 static bool table_init(zr_gossip_t *self, const zr_gossip_config_t *config, int64_t now_ms)
 {
     int64_t *ids = sorted_ids(config);
@@ -126,7 +149,7 @@ static bool table_init(zr_gossip_t *self, const zr_gossip_config_t *config, int6
     self->entries = calloc(config->server_count + 1, sizeof *self->entries);
     for (size_t i = 0; self->entries && i < config->server_count; i++)
         if (ids[i] != self->self_id)
-            self->entries[self->count++] = (entry_t) { ids[i], ZR_GOSSIP_ALIVE, 0, now_ms, 0 };
+            self->entries[self->count++] = fresh_entry(ids[i], now_ms);
     free(ids);
     return self->entries != NULL;
 }
@@ -134,10 +157,13 @@ static bool table_init(zr_gossip_t *self, const zr_gossip_config_t *config, int6
 static void apply_config(zr_gossip_t *self, const zr_gossip_config_t *config, int64_t now_ms)
 {
     self->self_id = config->self_id;
+    self->incarnation = config->self_incarnation;
     self->base_ms = config->base_interval_ms;
+    self->suspect_ms = config->suspect_after_ms;
     self->fail_ms = config->fail_after_ms;
     self->cleanup_ms = config->cleanup_after_ms;
     self->grace_ms = config->startup_grace_ms;
+    self->max_health = config->max_health;
     self->max_entries = config->max_entries ? config->max_entries
                                             : zr_gossip_msg_entries_fit(ZR_PROTO_UDP_MAX_PAYLOAD);
     self->seq = config->first_seq;
@@ -147,8 +173,8 @@ static void apply_config(zr_gossip_t *self, const zr_gossip_config_t *config, in
 
 zr_gossip_t *zr_gossip_new(const zr_gossip_config_t *config, int64_t now_ms)
 {
-    if (!config || config->self_id < 0 || (config->server_count && !config->server_ids)
-        || !timings_valid(config))
+    if (!config || config->self_id < 0 || config->self_incarnation == 0
+        || (config->server_count && !config->server_ids) || !timings_valid(config))
         return NULL;
     zr_gossip_t *self = calloc(1, sizeof *self);
     if (!self)
@@ -156,8 +182,8 @@ zr_gossip_t *zr_gossip_new(const zr_gossip_config_t *config, int64_t now_ms)
     apply_config(self, config, now_ms);
     self->outputs = queue_new();
     self->facts = queue_new();
-    self->failures = queue_new();
-    if (!table_init(self, config, now_ms) || !self->outputs || !self->facts || !self->failures)
+    self->changes = queue_new();
+    if (!table_init(self, config, now_ms) || !self->outputs || !self->facts || !self->changes)
         zr_gossip_destroy(&self);
     return self;
 }
@@ -169,33 +195,80 @@ void zr_gossip_destroy(zr_gossip_t **self_p)
     zr_gossip_t *self = *self_p;
     zlistx_destroy(&self->outputs);
     zlistx_destroy(&self->facts);
-    zlistx_destroy(&self->failures);
+    zlistx_destroy(&self->changes);
     free(self->entries);
     free(self);
     *self_p = NULL;
 }
 
-/* ---- table ------------------------------------------------------------------------------ */
+/* ---- facts and changes ------------------------------------------------------------------ */
+
+static void queue_fact(zr_gossip_t *self, const zr_gossip_fact_t *fact)
+{
+    queue_push(self->facts, fact, used_size(offsetof(zr_gossip_fact_t, msg.entries), &fact->msg));
+}
+
+/* A fact about one member (never a RECEIVED, which carries the message). */
+static void push_fact(zr_gossip_t *self, zr_gossip_fact_kind_t kind, const entry_t *entry,
+                      int64_t source_id, int64_t now_ms)
+{
+    zr_gossip_fact_t fact = { .kind = kind, .self_id = self->self_id, .at_ms = now_ms,
+                              .server_id = entry->id, .incarnation = entry->incarnation,
+                              .seq = entry->seq, .source_id = source_id,
+                              .silent_ms = now_ms - entry->heard_ms };
+    queue_fact(self, &fact);
+}
+
+/* Moves the entry to `state` and tells the rest of the process. */
+static void set_state(zr_gossip_t *self, entry_t *entry, zr_gossip_state_t state)
+{
+    entry->state = state;
+    if (state == ZR_GOSSIP_CLEANED)
+        return;
+    zr_gossip_change_t change = { entry->id, entry->incarnation, state };
+    queue_push(self->changes, &change, sizeof change);
+}
+
+/* ---- the table's timers ----------------------------------------------------------------- */
 
 static entry_t *find(const zr_gossip_t *self, int64_t id)
 {
     return bsearch(&id, self->entries, self->count, sizeof *self->entries, id_order);
 }
 
-/* When an ALIVE entry fails: fail_after_ms after it last went up or after our last pause,
- * whichever is later; a member never heard from gets at least the start-up grace. */
-static int64_t fail_deadline(const zr_gossip_t *self, const entry_t *entry)
+static bool heard(const entry_t *entry)
 {
-    if (entry->seq == 0 && self->grace_ms >= ZR_TIMING_NEVER)
-        return INT64_MAX;
-    int64_t wait = entry->seq == 0 && self->grace_ms > self->fail_ms ? self->grace_ms
-                                                                      : self->fail_ms;
-    int64_t since = entry->heard_ms > self->resumed_ms ? entry->heard_ms : self->resumed_ms;
-    return since + wait;
+    return entry->incarnation != 0;
 }
 
-/* When a FAILED entry leaves the table: as long after the declaration as cleanup_after_ms
- * is after fail_after_ms, i.e. cleanup_after_ms after the last increase. */
+/* Timers never start before our own latest pause ended: that silence was ours. */
+static int64_t since(const zr_gossip_t *self, int64_t when)
+{
+    return when > self->resumed_ms ? when : self->resumed_ms;
+}
+
+/* When an ALIVE entry becomes SUSPECT: suspect_after_ms after it last went up; a member never
+ * heard from gets the start-up grace (NEVER: it is never suspected). */
+static int64_t suspect_deadline(const zr_gossip_t *self, const entry_t *entry)
+{
+    if (heard(entry))
+        return since(self, entry->heard_ms) + self->suspect_ms;
+    if (self->grace_ms >= ZR_TIMING_NEVER)
+        return INT64_MAX;
+    return since(self, entry->heard_ms) + (self->grace_ms > self->suspect_ms ? self->grace_ms
+                                                                             : self->suspect_ms);
+}
+
+/* When a SUSPECT entry fails: the rest of fail_after_ms, stretched by our local health when the
+ * suspicion began (or now, if worse: a suspicion never gets shorter). */
+static int64_t fail_deadline(const zr_gossip_t *self, const entry_t *entry)
+{
+    int stretch = entry->stretch > self->health ? entry->stretch : self->health;
+    return since(self, entry->suspected_ms) + (self->fail_ms - self->suspect_ms) * (1 + stretch);
+}
+
+/* When a FAILED entry leaves the gossiped table: as long after the declaration as
+ * cleanup_after_ms is after fail_after_ms. */
 static int64_t cleanup_deadline(const zr_gossip_t *self, const entry_t *entry)
 {
     return entry->failed_ms + (self->cleanup_ms - self->fail_ms);
@@ -203,62 +276,87 @@ static int64_t cleanup_deadline(const zr_gossip_t *self, const entry_t *entry)
 
 static int64_t entry_deadline(const zr_gossip_t *self, const entry_t *entry)
 {
-    if (entry->state == ZR_GOSSIP_ALIVE)
-        return fail_deadline(self, entry);
-    return entry->state == ZR_GOSSIP_FAILED ? cleanup_deadline(self, entry) : INT64_MAX;
+    switch (entry->state) {
+    case ZR_GOSSIP_ALIVE: return suspect_deadline(self, entry);
+    case ZR_GOSSIP_SUSPECT: return fail_deadline(self, entry);
+    case ZR_GOSSIP_FAILED: return cleanup_deadline(self, entry);
+    default: return INT64_MAX;
+    }
 }
 
-static void queue_fact(zr_gossip_t *self, const zr_gossip_fact_t *fact)
+/* Suspected since its deadline (a late tick does not lengthen the suspicion). */
+static void suspect(zr_gossip_t *self, entry_t *entry, int64_t now_ms)
 {
-    queue_push(self->facts, fact, used_size(offsetof(zr_gossip_fact_t, msg.entries), &fact->msg));
-}
-
-static void push_fact(zr_gossip_t *self, zr_gossip_fact_kind_t kind, int64_t server_id,
-                      int64_t now_ms)
-{
-    zr_gossip_fact_t fact = { .kind = kind, .self_id = self->self_id, .at_ms = now_ms,
-                              .server_id = server_id };
-    queue_fact(self, &fact);
+    entry->suspected_ms = suspect_deadline(self, entry);
+    entry->stretch = self->health;
+    self->stats.suspicions++;
+    push_fact(self, ZR_GOSSIP_FACT_SUSPECTED, entry, -1, now_ms);
+    set_state(self, entry, ZR_GOSSIP_SUSPECT);
 }
 
 static void declare_failed(zr_gossip_t *self, entry_t *entry, int64_t now_ms)
 {
-    entry->state = ZR_GOSSIP_FAILED;
     entry->failed_ms = now_ms;
     self->stats.failures++;
-    push_fact(self, ZR_GOSSIP_FACT_FAILED, entry->id, now_ms);
-    queue_push(self->failures, &entry->id, sizeof entry->id);
-}
-
-static void clean(zr_gossip_t *self, entry_t *entry, int64_t now_ms)
-{
-    entry->state = ZR_GOSSIP_CLEANED;
-    self->stats.cleaned++;
-    push_fact(self, ZR_GOSSIP_FACT_CLEANED, entry->id, now_ms);
+    push_fact(self, ZR_GOSSIP_FACT_FAILED, entry, -1, now_ms);
+    set_state(self, entry, ZR_GOSSIP_FAILED);
 }
 
 static void check(zr_gossip_t *self, entry_t *entry, int64_t now_ms)
 {
-    if (entry->state == ZR_GOSSIP_ALIVE && now_ms >= fail_deadline(self, entry))
+    if (entry->state == ZR_GOSSIP_ALIVE && now_ms >= suspect_deadline(self, entry))
+        suspect(self, entry, now_ms);
+    if (entry->state == ZR_GOSSIP_SUSPECT && now_ms >= fail_deadline(self, entry))
         declare_failed(self, entry, now_ms);
-    if (entry->state == ZR_GOSSIP_FAILED && now_ms >= cleanup_deadline(self, entry))
-        clean(self, entry, now_ms);
+    if (entry->state == ZR_GOSSIP_FAILED && now_ms >= cleanup_deadline(self, entry)) {
+        self->stats.cleaned++;
+        push_fact(self, ZR_GOSSIP_FACT_CLEANED, entry, -1, now_ms);
+        set_state(self, entry, ZR_GOSSIP_CLEANED);
+    }
+}
+
+static void want_rejoin(zr_gossip_t *self, zr_gossip_rejoin_t reason, int64_t source_id)
+{
+    if (self->rejoin == ZR_GOSSIP_REJOIN_NONE) {
+        self->rejoin = reason;
+        self->rejoin_source = source_id;
+    }
 }
 
 /* Clamps time that goes back. The owner calls at least every base interval (the next
  * heartbeat is never further away), so a silence longer than fail_after_ms / 2 (and than two
- * intervals) was our own pause. */
+ * intervals) was our own pause: timers restart, health drops to the worst; one longer than
+ * fail_after_ms has surely been taken for our death. */
 static int64_t observe(zr_gossip_t *self, int64_t now_ms)
 {
     if (now_ms < self->last_seen)
         return self->last_seen;
+    int64_t silence = now_ms - self->last_seen;
     int64_t pause = self->fail_ms / 2 > 2 * self->base_ms ? self->fail_ms / 2 : 2 * self->base_ms;
-    if (now_ms - self->last_seen > pause) {
+    if (silence > pause) {
         self->resumed_ms = now_ms;
+        self->health = self->max_health;
         self->stats.stalls++;
     }
+    if (silence > self->fail_ms)
+        want_rejoin(self, ZR_GOSSIP_REJOIN_PAUSED, self->self_id);
     self->last_seen = now_ms;
     return now_ms;
+}
+
+/* Local health from how late this tick is: late ones raise the score, a run on time lowers it. */
+static void rate_lateness(zr_gossip_t *self, int64_t late_ms)
+{
+    if (late_ms > self->base_ms / 2) {
+        self->stats.late_ticks++;
+        self->on_time = 0;
+        if (self->health < self->max_health)
+            self->health++;
+    } else if (late_ms < self->base_ms / 4 && ++self->on_time >= ON_TIME_TICKS_TO_HEAL) {
+        self->on_time = 0;
+        if (self->health > 0)
+            self->health--;
+    }
 }
 
 /* ---- sending ---------------------------------------------------------------------------- */
@@ -271,18 +369,23 @@ static uint64_t next_random(zr_gossip_t *self)
     return z ^ (z >> 31);
 }
 
+static bool live(const entry_t *entry)
+{
+    return entry->state == ZR_GOSSIP_ALIVE || entry->state == ZR_GOSSIP_SUSPECT;
+}
+
 static size_t live_count(const zr_gossip_t *self)
 {
-    size_t live = 0;
+    size_t count = 0;
     for (size_t i = 0; i < self->count; i++)
-        live += self->entries[i].state == ZR_GOSSIP_ALIVE;
-    return live;
+        count += live(&self->entries[i]);
+    return count;
 }
 
 static const entry_t *nth_live(const zr_gossip_t *self, size_t n)
 {
     for (size_t i = 0; i < self->count; i++)
-        if (self->entries[i].state == ZR_GOSSIP_ALIVE && n-- == 0)
+        if (live(&self->entries[i]) && n-- == 0)
             return &self->entries[i];
     return NULL;
 }
@@ -291,7 +394,9 @@ static void start_message(const zr_gossip_t *self, zr_gossip_output_t *out, int6
 {
     out->to_id = to_id;
     out->msg.sender_id = self->self_id;
+    out->msg.sender_incarnation = self->incarnation;
     out->msg.sender_seq = self->seq;
+    out->msg.view = self->view;
     out->msg.count = 0;
 }
 
@@ -302,9 +407,11 @@ static void emit(zr_gossip_t *self, const zr_gossip_output_t *out)
     self->stats.sent++;
 }
 
-static bool gossiped(const entry_t *entry)
+static uint8_t row_flags(const entry_t *entry)
 {
-    return entry->state != ZR_GOSSIP_CLEANED && entry->seq > 0;
+    if (entry->state == ZR_GOSSIP_SUSPECT)
+        return ZR_GOSSIP_ENTRY_SUSPECT;
+    return entry->state == ZR_GOSSIP_ALIVE ? 0 : ZR_GOSSIP_ENTRY_FAILED;
 }
 
 /* The whole table to one peer, in as many messages as max_entries requires (at least one). */
@@ -315,10 +422,10 @@ static void send_table(zr_gossip_t *self, int64_t to_id)
     bool sent_one = false;
     for (size_t i = 0; i < self->count; i++) {
         const entry_t *entry = &self->entries[i];
-        if (!gossiped(entry))
+        if (!heard(entry) || entry->state == ZR_GOSSIP_CLEANED)
             continue;
-        uint8_t flags = entry->state == ZR_GOSSIP_ALIVE ? 0 : ZR_GOSSIP_ENTRY_FAILED;
-        out.msg.entries[out.msg.count++] = (zr_gossip_msg_entry_t) { entry->id, entry->seq, flags };
+        out.msg.entries[out.msg.count++] = (zr_gossip_msg_entry_t) { entry->id, entry->incarnation,
+                                                                     entry->seq, row_flags(entry) };
         if (out.msg.count == self->max_entries) {
             emit(self, &out);
             sent_one = true;
@@ -329,22 +436,26 @@ static void send_table(zr_gossip_t *self, int64_t to_id)
         emit(self, &out);
 }
 
-/* One interval: the own sequence goes up; the table to a random live peer, a bare
- * heartbeat to every other live peer. */
+/* One interval: the own sequence goes up; the table to a random live peer, a bare heartbeat to
+ * every other live peer; and now and then the table to failed ones, which may be alive behind
+ * a healed partition or woken from a pause, and must learn what we know. */
 static void beat(zr_gossip_t *self)
 {
     self->seq++;
-    size_t live = live_count(self);
-    if (live == 0)
-        return;
-    const entry_t *target = nth_live(self, (size_t) (next_random(self) % live));
+    self->beats++;
+    size_t live_members = live_count(self);
+    const entry_t *target = live_members ? nth_live(self, (size_t) (next_random(self) % live_members)) : NULL;
+    bool tell_failed = self->beats % FAILED_BEAT_EVERY == 0;
     zr_gossip_output_t out;
-    for (size_t i = 0; i < self->count; i++)
-        if (self->entries[i].state == ZR_GOSSIP_ALIVE && &self->entries[i] != target) {
-            start_message(self, &out, self->entries[i].id);
+    for (size_t i = 0; i < self->count; i++) {
+        const entry_t *entry = &self->entries[i];
+        if (entry == target || (!live(entry) && tell_failed))
+            send_table(self, entry->id);
+        else if (live(entry)) {
+            start_message(self, &out, entry->id);
             emit(self, &out);
         }
-    send_table(self, target->id);
+    }
 }
 
 void zr_gossip_tick(zr_gossip_t *self, int64_t now_ms)
@@ -353,6 +464,7 @@ void zr_gossip_tick(zr_gossip_t *self, int64_t now_ms)
     for (size_t i = 0; i < self->count; i++)
         check(self, &self->entries[i], now_ms);
     if (now_ms >= self->next_beat) {
+        rate_lateness(self, now_ms - self->next_beat);
         beat(self);
         self->next_beat += self->base_ms;
         if (self->next_beat <= now_ms)   /* late by more than an interval: no burst */
@@ -373,43 +485,109 @@ int64_t zr_gossip_next_deadline(const zr_gossip_t *self)
 
 /* ---- receiving -------------------------------------------------------------------------- */
 
-static void merge_row(zr_gossip_t *self, const zr_gossip_msg_entry_t *row, int64_t source,
-                      int64_t now_ms)
+/* Orders views by (knows a leader, epoch, leader id): which side of a partition wins. */
+static int view_compare(const zr_gossip_view_t *a, const zr_gossip_view_t *b)
 {
-    if (row->server_id == self->self_id) {
-        self->stats.self_reported_failed += (row->flags & ZR_GOSSIP_ENTRY_FAILED) != 0;
-        return;
-    }
-    entry_t *entry = find(self, row->server_id);
-    if (!entry)
-        self->stats.about_unknown++;
-    else if (entry->state != ZR_GOSSIP_ALIVE)
-        self->stats.about_failed++;
-    else if (row->heartbeat_seq <= entry->seq)
-        self->stats.stale++;
-    else {
-        entry->seq = row->heartbeat_seq;
-        entry->heard_ms = now_ms;
-        self->stats.merged++;
-        zr_gossip_fact_t fact = { .kind = ZR_GOSSIP_FACT_UPDATED, .self_id = self->self_id,
-                                  .at_ms = now_ms, .server_id = entry->id,
-                                  .seq = entry->seq, .source_id = source };
-        queue_fact(self, &fact);
+    bool a_leads = a->flags & ZR_GOSSIP_VIEW_LEADER, b_leads = b->flags & ZR_GOSSIP_VIEW_LEADER;
+    if (a_leads != b_leads)
+        return a_leads ? 1 : -1;
+    if (!a_leads || (a->epoch == b->epoch && a->leader_id == b->leader_id))
+        return 0;
+    if (a->epoch != b->epoch)
+        return a->epoch > b->epoch ? 1 : -1;
+    return a->leader_id > b->leader_id ? 1 : -1;
+}
+
+/* A newer incarnation of the member: a new entry, heard now. */
+static void join(zr_gossip_t *self, entry_t *entry, uint64_t incarnation, uint64_t seq, int64_t source,
+                 int64_t now_ms)
+{
+    *entry = (entry_t) { .id = entry->id, .incarnation = incarnation, .seq = seq,
+                         .heard_ms = now_ms, .state = ZR_GOSSIP_ALIVE };
+    self->stats.joins++;
+    push_fact(self, ZR_GOSSIP_FACT_JOINED, entry, source, now_ms);
+    set_state(self, entry, ZR_GOSSIP_ALIVE);
+}
+
+/* A higher sequence of the known incarnation: merged, and a suspicion is refuted. */
+static void update(zr_gossip_t *self, entry_t *entry, uint64_t seq, int64_t source, int64_t now_ms)
+{
+    entry->seq = seq;
+    entry->heard_ms = now_ms;
+    self->stats.merged++;
+    push_fact(self, ZR_GOSSIP_FACT_UPDATED, entry, source, now_ms);
+    if (entry->state == ZR_GOSSIP_SUSPECT) {
+        self->stats.refutations++;
+        push_fact(self, ZR_GOSSIP_FACT_REFUTED, entry, source, now_ms);
+        set_state(self, entry, ZR_GOSSIP_ALIVE);
     }
 }
 
-static zr_gossip_verdict_t judge_sender(zr_gossip_t *self, int64_t sender_id)
+static void merge_row(zr_gossip_t *self, const zr_gossip_msg_entry_t *row, int64_t source,
+                      int64_t now_ms)
 {
-    const entry_t *sender = find(self, sender_id);   /* self is not in the table */
+    entry_t *entry = row->server_id == self->self_id ? NULL : find(self, row->server_id);
+    if (row->server_id == self->self_id)
+        return;   /* rows about us: see read_about_self */
+    if (!entry)
+        self->stats.about_unknown++;
+    else if (row->incarnation < entry->incarnation)
+        self->stats.stale++;
+    else if (row->incarnation > entry->incarnation) {
+        if (row->flags & ZR_GOSSIP_ENTRY_FAILED)
+            self->stats.about_failed++;   /* a start we never heard, already failed: nothing to add */
+        else
+            join(self, entry, row->incarnation, row->heartbeat_seq, source, now_ms);
+    } else if (!live(entry))
+        self->stats.about_failed++;
+    else if (row->heartbeat_seq <= entry->seq)
+        self->stats.stale++;
+    else
+        update(self, entry, row->heartbeat_seq, source, now_ms);
+}
+
+/* What a message says about us: our current incarnation declared failed by a peer whose view is
+ * no older than ours means the cluster gave up on us. */
+static void read_about_self(zr_gossip_t *self, const zr_gossip_msg_t *msg)
+{
+    for (size_t i = 0; i < msg->count && i < ZR_GOSSIP_MSG_MAX_ENTRIES; i++) {
+        const zr_gossip_msg_entry_t *row = &msg->entries[i];
+        if (row->server_id != self->self_id || row->incarnation != self->incarnation
+            || !(row->flags & ZR_GOSSIP_ENTRY_FAILED))
+            continue;
+        self->stats.self_reported_failed++;
+        if (view_compare(&msg->view, &self->view) >= 0)
+            want_rejoin(self, ZR_GOSSIP_REJOIN_DECLARED, msg->sender_id);
+    }
+}
+
+/* Which incarnation of a member the sender is, to us (no change made yet). */
+static zr_gossip_verdict_t judge_sender(zr_gossip_t *self, const zr_gossip_msg_t *msg, entry_t **sender_p)
+{
+    entry_t *sender = *sender_p = msg->sender_id == self->self_id ? NULL : find(self, msg->sender_id);
     if (!sender) {
         self->stats.from_unknown++;
         return ZR_GOSSIP_FROM_UNKNOWN;
     }
-    if (sender->state != ZR_GOSSIP_ALIVE) {
+    if (msg->sender_incarnation > sender->incarnation)
+        return ZR_GOSSIP_ACCEPTED;   /* a new start of it: joins */
+    if (msg->sender_incarnation < sender->incarnation || !live(sender)) {
         self->stats.from_failed++;
         return ZR_GOSSIP_FROM_FAILED;
     }
     return ZR_GOSSIP_ACCEPTED;
+}
+
+/* The sender's own heartbeat: it joins (a new incarnation) or its sequence is merged. */
+static void merge_sender(zr_gossip_t *self, entry_t *sender, const zr_gossip_msg_t *msg, int64_t now_ms)
+{
+    if (msg->sender_incarnation > sender->incarnation)
+        join(self, sender, msg->sender_incarnation, msg->sender_seq, msg->sender_id, now_ms);
+    else {
+        zr_gossip_msg_entry_t own = { msg->sender_id, msg->sender_incarnation, msg->sender_seq, 0 };
+        merge_row(self, &own, msg->sender_id, now_ms);
+    }
+    sender->view = msg->view;
 }
 
 static void record_receipt(zr_gossip_t *self, const zr_gossip_msg_t *msg,
@@ -428,15 +606,53 @@ zr_gossip_verdict_t zr_gossip_receive(zr_gossip_t *self, const zr_gossip_msg_t *
 {
     now_ms = observe(self, now_ms);
     self->stats.received++;
-    zr_gossip_verdict_t verdict = judge_sender(self, msg->sender_id);
+    entry_t *sender;
+    zr_gossip_verdict_t verdict = judge_sender(self, msg, &sender);
     record_receipt(self, msg, verdict, now_ms);
-    if (verdict != ZR_GOSSIP_ACCEPTED)
+    if (verdict == ZR_GOSSIP_FROM_UNKNOWN)
         return verdict;
-    zr_gossip_msg_entry_t own = { msg->sender_id, msg->sender_seq, 0 };
-    merge_row(self, &own, msg->sender_id, now_ms);
+    read_about_self(self, msg);
+    if (verdict == ZR_GOSSIP_FROM_FAILED) {
+        if (view_compare(&msg->view, &self->view) > 0)
+            want_rejoin(self, ZR_GOSSIP_REJOIN_SUPERSEDED, msg->sender_id);
+        return verdict;
+    }
+    merge_sender(self, sender, msg, now_ms);
     for (size_t i = 0; i < msg->count && i < ZR_GOSSIP_MSG_MAX_ENTRIES; i++)
         merge_row(self, &msg->entries[i], msg->sender_id, now_ms);
     return verdict;
+}
+
+/* ---- views and rejoining ---------------------------------------------------------------- */
+
+void zr_gossip_set_view(zr_gossip_t *self, const zr_gossip_view_t *view)
+{
+    self->view = *view;
+}
+
+zr_gossip_rejoin_t zr_gossip_take_rejoin(zr_gossip_t *self, int64_t *source_id)
+{
+    zr_gossip_rejoin_t reason = self->rejoin;
+    if (source_id)
+        *source_id = self->rejoin_source;
+    self->rejoin = ZR_GOSSIP_REJOIN_NONE;
+    return reason;
+}
+
+void zr_gossip_rejoin(zr_gossip_t *self, uint64_t incarnation, zr_gossip_rejoin_t reason,
+                      int64_t source_id, int64_t now_ms)
+{
+    if (incarnation <= self->incarnation)
+        return;
+    self->incarnation = incarnation;
+    for (size_t i = 0; i < self->count; i++)
+        self->entries[i] = fresh_entry(self->entries[i].id, now_ms);
+    self->rejoin = ZR_GOSSIP_REJOIN_NONE;
+    self->stats.rejoins++;
+    zr_gossip_fact_t fact = { .kind = ZR_GOSSIP_FACT_REJOINING, .self_id = self->self_id, .at_ms = now_ms,
+                              .server_id = self->self_id, .incarnation = incarnation,
+                              .source_id = source_id, .reason = reason };
+    queue_fact(self, &fact);
 }
 
 /* ---- queues and views ------------------------------------------------------------------- */
@@ -451,15 +667,15 @@ bool zr_gossip_next_fact(zr_gossip_t *self, zr_gossip_fact_t *out)
     return queue_pop(self->facts, out);
 }
 
-bool zr_gossip_next_failure(zr_gossip_t *self, int64_t *id)
+bool zr_gossip_next_change(zr_gossip_t *self, zr_gossip_change_t *out)
 {
-    return queue_pop(self->failures, id);
+    return queue_pop(self->changes, out);
 }
 
 bool zr_gossip_is_failed(const zr_gossip_t *self, int64_t id)
 {
     const entry_t *entry = find(self, id);
-    return entry && entry->state != ZR_GOSSIP_ALIVE;
+    return entry && !live(entry);
 }
 
 bool zr_gossip_server_at(const zr_gossip_t *self, size_t index, zr_gossip_server_t *out)
@@ -467,7 +683,8 @@ bool zr_gossip_server_at(const zr_gossip_t *self, size_t index, zr_gossip_server
     if (index >= self->count)
         return false;
     const entry_t *entry = &self->entries[index];
-    *out = (zr_gossip_server_t) { entry->id, entry->state, entry->seq, entry->heard_ms };
+    *out = (zr_gossip_server_t) { entry->id, entry->incarnation, entry->state, entry->seq,
+                                  entry->heard_ms, entry->view };
     return true;
 }
 
@@ -475,12 +692,15 @@ void zr_gossip_stats(const zr_gossip_t *self, zr_gossip_stats_t *out)
 {
     *out = self->stats;
     out->heartbeat_seq = self->seq;
+    out->incarnation = self->incarnation;
+    out->health = self->health;
 }
 
 const char *zr_gossip_state_name(zr_gossip_state_t state)
 {
     switch (state) {
     case ZR_GOSSIP_ALIVE: return "ALIVE";
+    case ZR_GOSSIP_SUSPECT: return "SUSPECT";
     case ZR_GOSSIP_FAILED: return "FAILED";
     case ZR_GOSSIP_CLEANED: return "CLEANED";
     }

@@ -13,10 +13,14 @@
  *   FAILED    <self>: no heartbeat from server <id> - SERVER FAILED
  *   UPDATED   <self>: updated <id>'s heartbeat sequence to <seq> based on message from <src>
  *             at node time <ms>                                         (one line)
- *   RECEIVED  <self>: gossip from <src> at node time <ms>: heartbeat <seq>, <n> rows:
- *             <id>=<seq>[ FAILED], ...                                  (one line)
+ *   RECEIVED  <self>: gossip from <src> (incarnation <inc>) at node time <ms>: heartbeat <seq>,
+ *             <n> rows: <id>=<seq>[ FAILED| SUSPECT], ...               (one line)
  *             then " (ignored: sender failed)" or " (ignored: unknown sender)" if so
- *   CLEANED   <self>: removed failed server <id> from the gossip table at node time <ms> */
+ *   CLEANED   <self>: removed failed server <id> from the gossip table at node time <ms>
+ *   SUSPECTED <self>: suspect server <id> (no heartbeat for <ms> ms)
+ *   REFUTED   <self>: server <id> is alive again (heartbeat <seq> from <src>)
+ *   JOINED    <self>: server <id> joined as incarnation <inc> (heard from <src>)
+ *   REJOINING <self>: rejoining as incarnation <inc>: <reason> [<src>] */
 size_t zr_gossip_fact_text(const zr_gossip_fact_t *fact, char *buf, size_t cap);
 
 #endif

@@ -6,8 +6,8 @@
 #include "runtime/zr_inproc.h"
 #include "runtime/zr_udp_bus.h"
 
-/* The receiver binds this node's DISH; args is the node's zr_env_t. It drops every later
- * message from a peer the membership stream declares failed (crash-stop). Pipe: "STATS". */
+/* The receiver binds this node's DISH; args is the node's zr_env_t. It drops election messages
+ * from an incarnation the membership stream declared failed (crash-stop). Pipe: "STATS". */
 void zr_udp_receiver_actor(zsock_t *pipe, void *args);
 
 /* The sender connects a RADIO to every other node in the cluster; args is the zr_env_t.

@@ -1,5 +1,5 @@
-/* zr_udp_receiver: the actor that owns a node's DISH. Every datagram is decoded, checked to
- * come from a known, live peer, counted, and republished by type; anything else is dropped. */
+/* zr_udp_receiver: the actor that owns a node's DISH. Every datagram is decoded, checked to come
+ * from a known peer (and an election one from a live incarnation), counted, republished by type. */
 #include "actors/transport/zr_udp_actors.h"
 #include "proto/zr_proto.h"
 #include "runtime/zr_actor.h"
@@ -11,20 +11,13 @@ typedef struct {
     zr_udp_bus_t *bus;
     zsock_t *publisher;
     zr_log_t *log;
-    bool dropped_peer[ZR_CONFIG_MAX_NODES];   /* by index in config->nodes */
+    uint64_t failed_incarnation[ZR_CONFIG_MAX_NODES];   /* by index in config->nodes; 0: none */
+    uint64_t incarnation;                     /* our own: a newer one is a rejoin, a fresh view */
     zr_decode_stats_t decode;
     zr_proto_msg_t *scratch;                  /* decoded message, kept off the stack */
     zsock_t *members;                         /* membership changes (FAILED: drop the peer) */
     uint64_t from_unknown, from_dropped, wrong_transport, delivered;
 } receiver_t;
-
-static int node_index(const zr_config_t *config, int64_t id)
-{
-    for (size_t i = 0; i < config->node_count; i++)
-        if (config->nodes[i].id == id)
-            return (int) i;
-    return -1;
-}
 
 /* The sender id every UDP message carries, after a full decode. */
 static int validate(receiver_t *self, const uint8_t *data, size_t size, int *type)
@@ -41,15 +34,18 @@ static int validate(receiver_t *self, const uint8_t *data, size_t size, int *typ
         self->wrong_transport++;
         return -1;
     }
-    int64_t sender = msg->type == ZR_MSG_ELECTION ? msg->election.sender_id : msg->gossip.sender_id;
-    int index = sender == self->node_id ? -1 : node_index(self->config, sender);
+    bool election = msg->type == ZR_MSG_ELECTION;
+    int64_t sender = election ? msg->election.sender_id : msg->gossip.sender_id;
+    int index = sender == self->node_id ? -1 : zr_config_index(self->config, sender);
     if (index < 0) {
         self->from_unknown++;
         zr_debug(self->log, "dropped %s from unknown sender %lld", zr_msg_type_name(msg->type),
                  (long long) sender);
         return -1;
     }
-    if (self->dropped_peer[index]) {
+    /* Crash-stop per incarnation: a failed incarnation's (or an older one's) votes are dropped.
+     * Gossip goes on to the detector, which reads what a failed sender says of us. */
+    if (election && msg->election.incarnation <= self->failed_incarnation[index]) {
         self->from_dropped++;
         return -1;
     }
@@ -86,13 +82,15 @@ static void answer_stats(receiver_t *self, zsock_t *pipe)
                (unsigned long long) self->wrong_transport, (unsigned long long) bus.recv_oversize);
 }
 
-/* Crash-stop: every later message from a failed peer is dropped (and counted). */
-static void drop_peer(receiver_t *self, int64_t id)
+/* Crash-stop: every later election message from that incarnation of the peer (or an older one)
+ * is dropped (and counted). */
+static void drop_incarnation(receiver_t *self, int64_t id, uint64_t incarnation)
 {
-    int index = node_index(self->config, id);
-    if (index >= 0 && !self->dropped_peer[index]) {
-        self->dropped_peer[index] = true;
-        zr_info(self->log, "dropping every later message from node %lld", (long long) id);
+    int index = zr_config_index(self->config, id);
+    if (index >= 0 && incarnation > self->failed_incarnation[index]) {
+        self->failed_incarnation[index] = incarnation;
+        zr_info(self->log, "dropping election messages from node %lld up to incarnation %llu",
+                (long long) id, (unsigned long long) incarnation);
     }
 }
 
@@ -107,17 +105,25 @@ static bool handle_pipe(receiver_t *self, zsock_t *pipe)
     return go_on;
 }
 
+/* A failure filters its incarnation; our own rejoin starts a fresh view (no verdicts kept). */
 static void from_members(receiver_t *self)
 {
     zr_member_event_t event;
-    if (zr_inproc_member_recv(self->members, &event) && event.state == ZR_MEMBER_FAILED)
-        drop_peer(self, event.id);
+    if (!zr_inproc_member_recv(self->members, &event))
+        return;
+    if (event.state == ZR_MEMBER_FAILED)
+        drop_incarnation(self, event.id, event.incarnation);
+    else if (event.id == self->node_id && event.incarnation > self->incarnation) {
+        self->incarnation = event.incarnation;
+        memset(self->failed_incarnation, 0, sizeof self->failed_incarnation);
+    }
 }
 
 static int receiver_start(receiver_t *self, const zr_env_t *env, char *err, size_t size)
 {
     self->config = env->config;
     self->node_id = env->node_id;
+    self->incarnation = env->incarnation;
     self->log = zr_log_open(env->config->log_dir, env->node_id, "udp-receiver");
     const zr_node_config_t *me = zr_env_me(env);
     if (!me) {

@@ -119,7 +119,13 @@ static zr_dispatch_worker_stats_t *worker_next(zr_dispatch_t *self)
 
 bool zr_dispatch_add_worker(zr_dispatch_t *self, int64_t worker_id)
 {
-    if (worker_id < 0 || worker_find(self, worker_id))
+    zr_dispatch_worker_stats_t *known = worker_id < 0 ? NULL : worker_find(self, worker_id);
+    if (known && known != &self->leader && !known->alive) {   /* a new incarnation of it */
+        known->alive = true;
+        self->worker_alive++;
+        return true;
+    }
+    if (worker_id < 0 || known)
         return false;
     zr_dispatch_worker_stats_t *grown =
         realloc(self->workers, (self->worker_total + 1) * sizeof *grown);

@@ -15,9 +15,11 @@
  *        result comes back -> complete(); ACCEPTED means forward it to the gateway.
  *        submit() of a job already done -> DONE: answer with zr_dispatch_cached_result().
  * Workers are a circular list in the order they were added; every assignment goes to the next
- * live worker after the previous one. A removed worker is dead for good (crash-stop): it can't
- * be added again and its results are refused. Its requests are queued again and reassigned,
- * in submission order, to the remaining workers when next_assignment() is drained. */
+ * live worker after the previous one. A removed worker's incarnation is dead for good
+ * (crash-stop): its results are refused, and its requests are queued again and reassigned, in
+ * submission order, to the remaining workers when next_assignment() is drained. Adding a
+ * removed worker again is a new incarnation of it (it restarted or rejoined): it takes its old
+ * place in the circle. */
 
 typedef struct _zr_dispatch_t zr_dispatch_t;
 
@@ -77,7 +79,8 @@ void zr_dispatch_set_timeout(zr_dispatch_t *self, int64_t timeout_ms);
  * max_bytes is not remembered, so a re-sent request for it runs again. */
 void zr_dispatch_set_cache_limits(zr_dispatch_t *self, size_t max_results, size_t max_bytes);
 
-/* False if id < 0, is the leader itself, is already a worker, or was removed. */
+/* False if id < 0, is the leader itself, or is already a live worker; true (and back in the
+ * rotation) for a removed one: a new incarnation of it. */
 bool zr_dispatch_add_worker(zr_dispatch_t *self, int64_t worker_id);
 /* Marks the worker failed and queues its jobs again; returns how many, or -1 if it is not
  * a live worker. */

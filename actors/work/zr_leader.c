@@ -71,8 +71,7 @@ static void connect_worker(leader_t *self, const zr_node_config_t *node)
 static void add_worker(leader_t *self, int64_t id)
 {
     const zr_node_config_t *node = zr_config_node(self->env->config, (int) id);
-    if (!node || node->role != ZR_ROLE_PEER || id == self->env->node_id || zr_id_set_has(&self->role.failed, id)
-        || worker_by_id(self, id))
+    if (!node || node->role != ZR_ROLE_PEER || id == self->env->node_id || worker_by_id(self, id))
         return;
     connect_worker(self, node);
     zr_info(self->log, "worker %lld joins the rotation (%zu workers)", (long long) id, self->worker_count);
@@ -80,8 +79,8 @@ static void add_worker(leader_t *self, int64_t id)
 
 static void connect_workers(leader_t *self)
 {
-    for (size_t i = 0; i < self->role.heard.count; i++)
-        add_worker(self, self->role.heard.ids[i]);
+    for (size_t i = 0; i < self->role.workers.count; i++)
+        add_worker(self, self->role.workers.ids[i]);
 }
 
 static void send_frame_to_gateway(leader_t *self, int64_t gateway_id, zframe_t **payload)

@@ -147,8 +147,10 @@ static void removed_worker_jobs_are_reassigned_once_each(void **state)
         assert_int_equal(complete(dispatch, id, who[id]), ZR_DISPATCH_ACCEPTED);
     for (uint64_t id = 1; id <= 9; id++)
         assert_int_equal(complete(dispatch, id, who[id]), ZR_DISPATCH_DUPLICATE);
-    assert_false(zr_dispatch_add_worker(dispatch, 22));   /* crash-stop: dead for good */
-    assert_int_equal(zr_dispatch_remove_worker(dispatch, 22, 60), -1);
+    assert_int_equal(zr_dispatch_remove_worker(dispatch, 22, 60), -1);   /* already removed */
+    assert_true(zr_dispatch_add_worker(dispatch, 22));   /* a new incarnation of it comes back */
+    assert_false(zr_dispatch_add_worker(dispatch, 22));
+    assert_int_equal(zr_dispatch_worker_count(dispatch), 3);
     zr_dispatch_stats_t stats;
     zr_dispatch_stats(dispatch, &stats);
     assert_int_equal(stats.reassigned_failover, 3);

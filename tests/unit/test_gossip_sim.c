@@ -99,7 +99,7 @@ static void sim_free(sim_t *sim)
 static void start(sim_t *sim, int id)
 {
     sim_node_t *node = &sim->nodes[id];
-    zr_gossip_config_t config = { .self_id = id, .server_ids = members, .server_count = NODES,
+    zr_gossip_config_t config = { .self_id = id, .self_incarnation = 1, .server_ids = members, .server_count = NODES,
                                   .random_seed = sim_random(sim),
                                   .first_seq = 1000 * (uint64_t) id };
     zr_timings_t timings;
@@ -179,11 +179,13 @@ static void take_facts(sim_t *sim, int self)
         else if (fact.kind == ZR_GOSSIP_FACT_FAILED)
             note_failed(sim, self, fact.server_id);
     }
-    int64_t id;
-    while (zr_gossip_next_failure(node->core, &id)) {
-        assert_int_equal(node->declared[id], 1);
-        assert_int_equal(++node->drained[id], 1);
-        assert_true(zr_gossip_is_failed(node->core, id));
+    zr_gossip_change_t change;
+    while (zr_gossip_next_change(node->core, &change)) {
+        if (change.state != ZR_GOSSIP_FAILED)
+            continue;
+        assert_int_equal(node->declared[change.id], 1);
+        assert_int_equal(++node->drained[change.id], 1);
+        assert_true(zr_gossip_is_failed(node->core, change.id));
     }
 }
 

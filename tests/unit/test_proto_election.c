@@ -1,5 +1,5 @@
-/* test_proto_election: election notification round trips, exact layout and rejections
- * (bad state, negative ids, short buffers). Generic truncation/fuzz: test_proto_malformed. */
+/* test_proto_election: election notification round trips (incarnation included), exact layout
+ * and rejections (bad state, negative ids, short buffers). Generic truncation/fuzz: test_proto_malformed. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -18,6 +18,7 @@ static void round_trip(const zr_election_msg_t *sent)
     assert_int_equal(zr_election_msg_decode(buf, len, &got), ZR_DECODE_OK);
     assert_int_equal(got.state, sent->state);
     assert_true(got.sender_id == sent->sender_id);
+    assert_true(got.incarnation == sent->incarnation);
     assert_true(got.round == sent->round);
     assert_true(got.leader_id == sent->leader_id);
     assert_true(got.leader_epoch == sent->leader_epoch);
@@ -26,23 +27,24 @@ static void round_trip(const zr_election_msg_t *sent)
 static void round_trips_edge_values(void **state)
 {
     for (int peer = ZR_PEER_LOOKING; peer <= ZR_PEER_OBSERVER; peer++) {
-        round_trip(&(zr_election_msg_t) { (zr_peer_state_t) peer, 0, 0, 0, 0 });
-        round_trip(&(zr_election_msg_t) { (zr_peer_state_t) peer, INT64_MAX, UINT64_MAX,
+        round_trip(&(zr_election_msg_t) { (zr_peer_state_t) peer, 0, 0, 0, 0, 0 });
+        round_trip(&(zr_election_msg_t) { (zr_peer_state_t) peer, INT64_MAX, UINT64_MAX, UINT64_MAX,
                                           INT64_MAX, UINT64_MAX });
-        round_trip(&(zr_election_msg_t) { (zr_peer_state_t) peer, 3, 17, 7, 2 });
+        round_trip(&(zr_election_msg_t) { (zr_peer_state_t) peer, 3, 1767225600000, 17, 7, 2 });
     }
 }
 
 static void layout_is_as_specified(void **state)
 {
-    zr_election_msg_t msg = { ZR_PEER_FOLLOWING, 0x0102030405060708LL, 0x1112131415161718ULL,
-                              0x2122232425262728LL, 0x3132333435363738ULL };
+    zr_election_msg_t msg = { ZR_PEER_FOLLOWING, 0x0102030405060708LL, 0x4142434445464748ULL,
+                              0x1112131415161718ULL, 0x2122232425262728LL, 0x3132333435363738ULL };
     uint8_t buf[64];
     size_t len = 0;
     assert_int_equal(zr_election_msg_encode(&msg, buf, sizeof buf, &len), ZR_ENCODE_OK);
     const uint8_t expected[ZR_ELECTION_MSG_SIZE] = {
-        1, 0x01, 1,
+        2, 0x01, 1,
         1, 2, 3, 4, 5, 6, 7, 8,
+        0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48,
         0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
         0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
         0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38,
@@ -53,7 +55,7 @@ static void layout_is_as_specified(void **state)
 
 static uint8_t *valid(uint8_t *buf)
 {
-    zr_election_msg_t msg = { ZR_PEER_LEADING, 5, 9, 5, 3 };
+    zr_election_msg_t msg = { ZR_PEER_LEADING, 5, 77, 9, 5, 3 };
     size_t len = 0;
     assert_int_equal(zr_election_msg_encode(&msg, buf, ZR_ELECTION_MSG_SIZE, &len), ZR_ENCODE_OK);
     return buf;
@@ -69,9 +71,10 @@ static void decoder_rejects_bad_fields(void **state)
     assert_int_equal(zr_election_msg_decode(buf, sizeof buf, &got), ZR_DECODE_BAD_VALUE);
     valid(buf)[3] = 0x80;   /* sender id >= 2^63 */
     assert_int_equal(zr_election_msg_decode(buf, sizeof buf, &got), ZR_DECODE_BAD_VALUE);
-    valid(buf)[19] = 0x80;  /* proposed leader id >= 2^63 */
+    valid(buf)[27] = 0x80;  /* proposed leader id >= 2^63 */
     assert_int_equal(zr_election_msg_decode(buf, sizeof buf, &got), ZR_DECODE_BAD_VALUE);
-    valid(buf)[27] = 0xFF;  /* epochs and rounds use all 64 bits */
+    valid(buf)[35] = 0xFF;  /* epochs, rounds and incarnations use all 64 bits */
+    buf[19] = 0xFF;
     buf[11] = 0xFF;
     assert_int_equal(zr_election_msg_decode(buf, sizeof buf, &got), ZR_DECODE_OK);
 }
@@ -80,12 +83,12 @@ static void encoder_refuses_bad_fields_and_small_buffers(void **state)
 {
     uint8_t buf[ZR_ELECTION_MSG_SIZE];
     size_t len = 1;
-    zr_election_msg_t msg = { (zr_peer_state_t) 4, 1, 1, 1, 1 };
+    zr_election_msg_t msg = { (zr_peer_state_t) 4, 1, 1, 1, 1, 1 };
     assert_int_equal(zr_election_msg_encode(&msg, buf, sizeof buf, &len), ZR_ENCODE_BAD_VALUE);
     assert_int_equal(len, 0);
-    msg = (zr_election_msg_t) { ZR_PEER_LOOKING, -1, 1, 1, 1 };
+    msg = (zr_election_msg_t) { ZR_PEER_LOOKING, -1, 1, 1, 1, 1 };
     assert_int_equal(zr_election_msg_encode(&msg, buf, sizeof buf, &len), ZR_ENCODE_BAD_VALUE);
-    msg = (zr_election_msg_t) { ZR_PEER_LOOKING, 1, 1, INT64_MIN, 1 };
+    msg = (zr_election_msg_t) { ZR_PEER_LOOKING, 1, 1, 1, INT64_MIN, 1 };
     assert_int_equal(zr_election_msg_encode(&msg, buf, sizeof buf, &len), ZR_ENCODE_BAD_VALUE);
     msg.leader_id = 2;
     assert_int_equal(zr_election_msg_encode(&msg, buf, sizeof buf - 1, &len), ZR_ENCODE_NO_SPACE);

@@ -1,5 +1,5 @@
-/* test_proto_gossip: gossip table round trips (empty, full), the datagram budget and
- * table splitting, and rejection of huge counts, duplicate ids and unknown flags. */
+/* test_proto_gossip: gossip table round trips (empty, full; incarnations and the sender's view),
+ * the datagram budget and table splitting, and rejection of huge counts, duplicate ids, bad flags. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,10 +9,11 @@
 
 static zr_gossip_msg_t table(size_t count)
 {
-    zr_gossip_msg_t msg = { .sender_id = 4, .sender_seq = 1000, .count = count };
+    zr_gossip_msg_t msg = { .sender_id = 4, .sender_incarnation = 9, .sender_seq = 1000,
+                            .view = { ZR_GOSSIP_VIEW_LEADER, 7, 3, 1, 2, 99 }, .count = count };
     for (size_t i = 0; i < count; i++)
-        msg.entries[i] = (zr_gossip_msg_entry_t) { (int64_t) i * 3, UINT64_MAX - i,
-                                                   i % 2 ? ZR_GOSSIP_ENTRY_FAILED : 0 };
+        msg.entries[i] = (zr_gossip_msg_entry_t) { (int64_t) i * 3, 100 + i, UINT64_MAX - i,
+                                                   (uint8_t) (i % 3) };
     return msg;
 }
 
@@ -33,10 +34,16 @@ static void round_trip(const zr_gossip_msg_t *sent)
     memset(&got, 0xEE, sizeof got);
     assert_int_equal(zr_gossip_msg_decode(buf, len, &got), ZR_DECODE_OK);
     assert_true(got.sender_id == sent->sender_id);
+    assert_true(got.sender_incarnation == sent->sender_incarnation);
     assert_true(got.sender_seq == sent->sender_seq);
+    assert_int_equal(got.view.flags, sent->view.flags);   /* field by field: the struct has padding */
+    assert_true(got.view.leader_id == sent->view.leader_id && got.view.epoch == sent->view.epoch);
+    assert_true(got.view.jvms_busy == sent->view.jvms_busy && got.view.jvms_total == sent->view.jvms_total);
+    assert_true(got.view.jobs_done == sent->view.jobs_done);
     assert_int_equal(got.count, sent->count);
     for (size_t i = 0; i < sent->count; i++) {
         assert_true(got.entries[i].server_id == sent->entries[i].server_id);
+        assert_true(got.entries[i].incarnation == sent->entries[i].incarnation);
         assert_true(got.entries[i].heartbeat_seq == sent->entries[i].heartbeat_seq);
         assert_int_equal(got.entries[i].flags, sent->entries[i].flags);
     }
@@ -47,10 +54,12 @@ static void round_trips_empty_and_full_tables(void **state)
     zr_gossip_msg_t msg = table(0);
     round_trip(&msg);
     msg.sender_id = INT64_MAX;
+    msg.sender_incarnation = UINT64_MAX;
     msg.sender_seq = UINT64_MAX;
+    msg.view = (zr_gossip_view_t) { ZR_GOSSIP_VIEW_FLAGS, INT64_MAX, UINT64_MAX, 65535, 65535, UINT64_MAX };
     round_trip(&msg);
     msg = table(1);
-    msg.entries[0] = (zr_gossip_msg_entry_t) { INT64_MAX, 0, ZR_GOSSIP_ENTRY_FAILED };
+    msg.entries[0] = (zr_gossip_msg_entry_t) { INT64_MAX, UINT64_MAX, 0, ZR_GOSSIP_ENTRY_FLAGS };
     round_trip(&msg);
     msg = table(ZR_GOSSIP_MSG_MAX_ENTRIES);
     round_trip(&msg);
@@ -58,12 +67,16 @@ static void round_trips_empty_and_full_tables(void **state)
 
 static void layout_is_as_specified(void **state)
 {
-    zr_gossip_msg_t msg = { .sender_id = 2, .sender_seq = 0x0A0B, .count = 1 };
-    msg.entries[0] = (zr_gossip_msg_entry_t) { 7, 0x0102, ZR_GOSSIP_ENTRY_FAILED };
+    zr_gossip_msg_t msg = { .sender_id = 2, .sender_incarnation = 0x0C0D, .sender_seq = 0x0A0B,
+                            .view = { ZR_GOSSIP_VIEW_LEADER | ZR_GOSSIP_VIEW_READY, 5, 0x0E, 0x0102, 0x0304,
+                                      0x05060708 },
+                            .count = 1 };
+    msg.entries[0] = (zr_gossip_msg_entry_t) { 7, 0x0F10, 0x0102, ZR_GOSSIP_ENTRY_SUSPECT };
     uint8_t buf[ZR_PROTO_UDP_MAX_PAYLOAD];
     const uint8_t expected[] = {
-        1, 0x02, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0x0A, 0x0B, 0, 1,
-        0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 1, 2, 1,
+        2, 0x02, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0x0C, 0x0D, 0, 0, 0, 0, 0, 0, 0x0A, 0x0B,
+        0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0x0E, 3, 1, 2, 3, 4, 0, 0, 0, 0, 5, 6, 7, 8, 0, 1,
+        0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0x0F, 0x10, 0, 0, 0, 0, 0, 0, 1, 2, 2,
     };
     assert_int_equal(encode(&msg, buf), sizeof expected);
     assert_memory_equal(buf, expected, sizeof expected);
@@ -71,15 +84,15 @@ static void layout_is_as_specified(void **state)
 
 static void budget_says_how_many_entries_fit(void **state)
 {
-    assert_int_equal(ZR_GOSSIP_MSG_MAX_ENTRIES, 75);
-    assert_int_equal(zr_gossip_msg_entries_fit(ZR_PROTO_UDP_MAX_PAYLOAD), 75);
-    assert_int_equal(zr_gossip_msg_entries_fit(SIZE_MAX), 75);
+    assert_int_equal(ZR_GOSSIP_MSG_MAX_ENTRIES, 49);
+    assert_int_equal(zr_gossip_msg_entries_fit(ZR_PROTO_UDP_MAX_PAYLOAD), 49);
+    assert_int_equal(zr_gossip_msg_entries_fit(SIZE_MAX), 49);
     assert_int_equal(zr_gossip_msg_entries_fit(0), 0);
     assert_int_equal(zr_gossip_msg_entries_fit(ZR_GOSSIP_MSG_HEADER_SIZE - 1), 0);
     assert_int_equal(zr_gossip_msg_entries_fit(ZR_GOSSIP_MSG_HEADER_SIZE), 0);
-    assert_int_equal(zr_gossip_msg_entries_fit(ZR_GOSSIP_MSG_HEADER_SIZE + 16), 0);
-    assert_int_equal(zr_gossip_msg_entries_fit(ZR_GOSSIP_MSG_HEADER_SIZE + 17), 1);
-    assert_int_equal(zr_gossip_msg_entries_fit(200), 10);
+    assert_int_equal(zr_gossip_msg_entries_fit(ZR_GOSSIP_MSG_HEADER_SIZE + 24), 0);
+    assert_int_equal(zr_gossip_msg_entries_fit(ZR_GOSSIP_MSG_HEADER_SIZE + 25), 1);
+    assert_int_equal(zr_gossip_msg_entries_fit(200), 5);
     /* whatever fits the budget really encodes within it */
     for (size_t budget = ZR_GOSSIP_MSG_HEADER_SIZE; budget <= ZR_PROTO_UDP_MAX_PAYLOAD;
          budget += 13) {
@@ -98,7 +111,7 @@ static void big_table_splits_into_datagrams(void **state)
     for (size_t first = 0; first < ROWS; first += per, datagrams++) {
         zr_gossip_msg_t part = { .sender_id = 1, .sender_seq = 5 };
         for (size_t i = first; i < ROWS && i < first + per; i++)
-            part.entries[part.count++] = (zr_gossip_msg_entry_t) { (int64_t) i, i, 0 };
+            part.entries[part.count++] = (zr_gossip_msg_entry_t) { (int64_t) i, 1, i, 0 };
         uint8_t buf[ZR_PROTO_UDP_MAX_PAYLOAD];
         size_t len = encode(&part, buf);
         zr_gossip_msg_t got;
@@ -108,7 +121,7 @@ static void big_table_splits_into_datagrams(void **state)
         seen += got.count;
     }
     assert_int_equal(seen, ROWS);
-    assert_int_equal(datagrams, 3);
+    assert_int_equal(datagrams, 5);
 }
 
 static void encoder_refuses_too_many_and_bad_rows(void **state)
@@ -125,7 +138,13 @@ static void encoder_refuses_too_many_and_bad_rows(void **state)
     msg.entries[2].server_id = msg.entries[0].server_id;
     assert_int_equal(zr_gossip_msg_encode(&msg, buf, sizeof buf, &len), ZR_ENCODE_BAD_VALUE);
     msg = table(3);
-    msg.entries[1].flags = 0x02;
+    msg.entries[1].flags = 0x04;
+    assert_int_equal(zr_gossip_msg_encode(&msg, buf, sizeof buf, &len), ZR_ENCODE_BAD_VALUE);
+    msg = table(3);
+    msg.view.flags = 0x04;
+    assert_int_equal(zr_gossip_msg_encode(&msg, buf, sizeof buf, &len), ZR_ENCODE_BAD_VALUE);
+    msg = table(3);
+    msg.view.leader_id = -2;
     assert_int_equal(zr_gossip_msg_encode(&msg, buf, sizeof buf, &len), ZR_ENCODE_BAD_VALUE);
     msg = table(3);
     msg.entries[1].server_id = -5;
@@ -134,32 +153,35 @@ static void encoder_refuses_too_many_and_bad_rows(void **state)
     msg.sender_id = -1;
     assert_int_equal(zr_gossip_msg_encode(&msg, buf, sizeof buf, &len), ZR_ENCODE_BAD_VALUE);
     msg = table(3);
-    assert_int_equal(zr_gossip_msg_encode(&msg, buf, 20 + 2 * 17, &len), ZR_ENCODE_NO_SPACE);
+    assert_int_equal(zr_gossip_msg_encode(&msg, buf, 57 + 2 * 25, &len), ZR_ENCODE_NO_SPACE);
 }
 
-/* Entry i starts at 20 + 17 * i; its flags byte is the last of its 17. */
+/* The count is at 55; entry i starts at 57 + 25 * i; its flags byte is the last of its 25. */
 static void decoder_rejects_huge_counts_and_bad_rows(void **state)
 {
     uint8_t buf[ZR_PROTO_UDP_MAX_PAYLOAD];
     zr_gossip_msg_t msg = table(3), got;
     size_t len = encode(&msg, buf);
-    buf[18] = 0xFF, buf[19] = 0xFF;   /* count 65535 */
+    buf[55] = 0xFF, buf[56] = 0xFF;   /* count 65535 */
     assert_int_equal(zr_gossip_msg_decode(buf, len, &got), ZR_DECODE_TOO_LARGE);
-    buf[18] = 0, buf[19] = ZR_GOSSIP_MSG_MAX_ENTRIES + 1;
+    buf[55] = 0, buf[56] = ZR_GOSSIP_MSG_MAX_ENTRIES + 1;
     assert_int_equal(zr_gossip_msg_decode(buf, len, &got), ZR_DECODE_TOO_LARGE);
-    buf[19] = 4;   /* more rows announced than present */
+    buf[56] = 4;   /* more rows announced than present */
     assert_int_equal(zr_gossip_msg_decode(buf, len, &got), ZR_DECODE_TRUNCATED);
-    buf[19] = 2;   /* fewer rows announced than present */
+    buf[56] = 2;   /* fewer rows announced than present */
     assert_int_equal(zr_gossip_msg_decode(buf, len, &got), ZR_DECODE_TRAILING);
 
     len = encode(&msg, buf);
-    buf[20 + 17 + 16] = 0x03;   /* unknown flag bit */
+    buf[57 + 25 + 24] = 0x07;   /* unknown flag bit */
     assert_int_equal(zr_gossip_msg_decode(buf, len, &got), ZR_DECODE_BAD_VALUE);
     len = encode(&msg, buf);
-    memcpy(buf + 20 + 2 * 17, buf + 20, 8);   /* row 2 repeats row 0's id */
+    buf[42] = 0x80;             /* unknown view flag */
     assert_int_equal(zr_gossip_msg_decode(buf, len, &got), ZR_DECODE_BAD_VALUE);
     len = encode(&msg, buf);
-    buf[20 + 17] = 0x80;        /* negative id */
+    memcpy(buf + 57 + 2 * 25, buf + 57, 8);   /* row 2 repeats row 0's id */
+    assert_int_equal(zr_gossip_msg_decode(buf, len, &got), ZR_DECODE_BAD_VALUE);
+    len = encode(&msg, buf);
+    buf[57 + 25] = 0x80;        /* negative id */
     assert_int_equal(zr_gossip_msg_decode(buf, len, &got), ZR_DECODE_BAD_VALUE);
     len = encode(&msg, buf);
     buf[2] = 0x80;              /* negative sender */

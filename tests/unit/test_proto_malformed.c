@@ -61,13 +61,13 @@ static void sample(zr_msg_type_t type, int variant, zr_proto_msg_t *msg)
     msg->type = type;
     switch (type) {
     case ZR_MSG_ELECTION:
-        msg->election = (zr_election_msg_t) { ZR_PEER_LOOKING, 2, 9, 7, 3 };
+        msg->election = (zr_election_msg_t) { ZR_PEER_LOOKING, 2, 11, 9, 7, 3 };
         break;
     case ZR_MSG_GOSSIP:
-        msg->gossip = (zr_gossip_msg_t) { .sender_id = 1, .sender_seq = 77 };
+        msg->gossip = (zr_gossip_msg_t) { .sender_id = 1, .sender_incarnation = 5, .sender_seq = 77 };
         msg->gossip.count = variant ? ZR_GOSSIP_MSG_MAX_ENTRIES : 3;
         for (size_t i = 0; i < msg->gossip.count; i++)
-            msg->gossip.entries[i] = (zr_gossip_msg_entry_t) { (int64_t) i + 1, 50 + i, i % 2 };
+            msg->gossip.entries[i] = (zr_gossip_msg_entry_t) { (int64_t) i + 1, 3, 50 + i, (uint8_t) (i % 3) };
         break;
     case ZR_MSG_WORK_REQUEST:
         msg->work_request = (zr_work_request_msg_t) {
@@ -299,7 +299,7 @@ static void random_bytes_never_break_a_decoder(void **state)
         }
         if (size >= ZR_GOSSIP_MSG_HEADER_SIZE && n % 8 == 1 && data[1] == ZR_MSG_GOSSIP) {
             size_t rows = (size - ZR_GOSSIP_MSG_HEADER_SIZE) / ZR_GOSSIP_MSG_ENTRY_SIZE;
-            data[18] = (uint8_t) (rows >> 8), data[19] = (uint8_t) rows;   /* a count that fits */
+            data[55] = (uint8_t) (rows >> 8), data[56] = (uint8_t) rows;   /* a count that fits */
         }
         accepted += decode_everywhere(data, size) / 2;
         free(data);

@@ -55,7 +55,7 @@ static void empty_answer_is_last_and_carries_nothing(void **state)
     zr_recovery_answer_msg_t msg = answer(0, 0), got;
     size_t len = encode(&msg, buf, sizeof buf);
     assert_int_equal(len, ZR_RECOVERY_ANSWER_MSG_FIXED_SIZE);
-    const uint8_t expected[] = { 1, 0x21, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 8,
+    const uint8_t expected[] = { ZR_PROTO_VERSION, 0x21, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 8,
                                  0, 0, 0, 0, 0, 0, 0, 0 };
     assert_memory_equal(buf, expected, sizeof expected);
     assert_int_equal(zr_recovery_answer_msg_decode(buf, len, &got), ZR_DECODE_OK);

@@ -18,7 +18,7 @@ static void integers_are_big_endian(void **state)
     zr_wire_write_u64(&writer, 0x0708090A0B0C0D0EULL);
     size_t len = 0;
     assert_int_equal(zr_wire_writer_close(&writer, &len), ZR_ENCODE_OK);
-    const uint8_t expected[] = { 1, 0x02, 0xAB, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 };
+    const uint8_t expected[] = { ZR_PROTO_VERSION, 0x02, 0xAB, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 };
     assert_int_equal(len, sizeof expected);
     assert_memory_equal(buf, expected, sizeof expected);
 
@@ -33,7 +33,7 @@ static void integers_are_big_endian(void **state)
 
 static void reader_failure_sticks_and_reads_nothing(void **state)
 {
-    const uint8_t data[] = { 1, ZR_MSG_ELECTION, 0xFF, 0xFF, 0xFF };
+    const uint8_t data[] = { ZR_PROTO_VERSION, ZR_MSG_ELECTION, 0xFF, 0xFF, 0xFF };
     zr_wire_reader_t reader;
     zr_wire_reader_open(&reader, data, sizeof data, ZR_MSG_ELECTION);
     assert_int_equal(zr_wire_read_u32(&reader), 0);       /* only 3 bytes left */
@@ -46,7 +46,7 @@ static void reader_failure_sticks_and_reads_nothing(void **state)
 
 static void reader_checks_header_and_trailing(void **state)
 {
-    const uint8_t data[] = { 1, ZR_MSG_WORKER_HELLO, 7 };
+    const uint8_t data[] = { ZR_PROTO_VERSION, ZR_MSG_WORKER_HELLO, 7 };
     zr_wire_reader_t reader;
     zr_wire_reader_open(&reader, data, 1, ZR_MSG_WORKER_HELLO);
     assert_int_equal(zr_wire_reader_close(&reader), ZR_DECODE_TRUNCATED);
@@ -63,7 +63,7 @@ static void reader_checks_header_and_trailing(void **state)
 
 static void bytes_check_cap_before_remaining(void **state)
 {
-    uint8_t data[] = { 1, ZR_MSG_WORK_REQUEST, 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o' };
+    uint8_t data[] = { ZR_PROTO_VERSION, ZR_MSG_WORK_REQUEST, 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o' };
     zr_wire_reader_t reader;
     zr_wire_reader_open(&reader, data, sizeof data, ZR_MSG_WORK_REQUEST);
     zr_wire_bytes_t bytes = zr_wire_read_bytes32(&reader, 5);
@@ -122,10 +122,10 @@ static void writer_without_buffer_only_counts(void **state)
 static void peek_names_and_counts(void **state)
 {
     int type = 0;
-    const uint8_t result[] = { 1, ZR_MSG_WORK_RESULT };
+    const uint8_t result[] = { ZR_PROTO_VERSION, ZR_MSG_WORK_RESULT };
     assert_int_equal(zr_wire_peek_type(result, sizeof result, &type), ZR_DECODE_OK);
     assert_int_equal(type, ZR_MSG_WORK_RESULT);
-    const uint8_t unknown[] = { 1, 0x7F };
+    const uint8_t unknown[] = { ZR_PROTO_VERSION, 0x7F };
     assert_int_equal(zr_wire_peek_type(unknown, sizeof unknown, &type), ZR_DECODE_BAD_TYPE);
     assert_int_equal(zr_wire_peek_type(unknown, 1, &type), ZR_DECODE_TRUNCATED);
     assert_string_equal(zr_msg_type_name(ZR_MSG_RECOVERY_ANSWER), "RECOVERY_ANSWER");

@@ -84,7 +84,7 @@ static void request_layout_is_as_specified(void **state)
     size_t len = 0;
     assert_int_equal(zr_work_request_msg_encode(&msg, encoded, encoded_cap, &len), ZR_ENCODE_OK);
     const uint8_t expected[] = {
-        1, 0x10, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2,
+        ZR_PROTO_VERSION, 0x10, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2,
         0, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 2, 'a', 'b',
     };
     assert_int_equal(len, sizeof expected);

@@ -1,5 +1,5 @@
 /* test_udp_actors: two nodes' UDP receiver and sender actors in one process: a notification
- * crosses, garbage and unknown senders are dropped and counted, and a failed peer is filtered. */
+ * crosses, garbage and unknown senders are dropped and counted, a failed incarnation is filtered. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -50,9 +50,12 @@ static int stop_cluster(void **state)
     return 0;
 }
 
+#define INCARNATION 5   /* of node 1 in these tests */
+
 static size_t election_from(int64_t sender, uint8_t *buffer)
 {
-    zr_election_msg_t msg = { ZR_PEER_LOOKING, sender, 1, sender, 0 };
+    zr_election_msg_t msg = { .state = ZR_PEER_LOOKING, .sender_id = sender, .incarnation = INCARNATION,
+                              .round = 1, .leader_id = sender };
     size_t length = 0;
     assert_int_equal(zr_election_msg_encode(&msg, buffer, 64, &length), ZR_ENCODE_OK);
     return length;
@@ -118,7 +121,7 @@ static void dropped_peer_is_filtered(void **state)
     char err[128];
     zsock_t *members = zr_inproc_bind(&c->env[1], ZMQ_PUB, ZR_INPROC_MEMBERS, err, sizeof err);
     assert_non_null(members);
-    zr_member_event_t failed = { 1, 0, ZR_MEMBER_FAILED };
+    zr_member_event_t failed = { 1, INCARNATION, ZR_MEMBER_FAILED };
     /* Then the receiver's counter of filtered messages must grow and nothing arrives. */
     int64_t deadline = zclock_mono() + 10000;
     bool filtered = false;
@@ -138,6 +141,13 @@ static void dropped_peer_is_filtered(void **state)
     zpoller_t *poller = zpoller_new(sub, NULL);
     assert_null(zpoller_wait(poller, 300));
     zpoller_destroy(&poller);
+    /* A new incarnation of node 1 (it restarted, or rejoined) is heard again. */
+    zr_election_msg_t later = { .state = ZR_PEER_LOOKING, .sender_id = 1, .incarnation = INCARNATION + 1,
+                                .round = 1, .leader_id = 1 };
+    assert_int_equal(zr_election_msg_encode(&later, valid, sizeof valid, &valid_size), ZR_ENCODE_OK);
+    got = post_until_received(c, push, sub, valid, valid_size);
+    assert_non_null(got);
+    zmsg_destroy(&got);
     zsock_destroy(&members);
     zsock_destroy(&push);
     zsock_destroy(&sub);
