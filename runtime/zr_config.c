@@ -36,6 +36,7 @@ static const number_key_t runner_keys[] = {
     LONG_KEY("output_limit", runner_output_limit, 1024, 1L << 30),
     INT_KEY("max_threads", runner_max_threads, 1, 10000),
     INT_KEY("jobs_per_jvm", runner_jobs_per_jvm, 1, 10000000),
+    INT_KEY("nice", runner_nice, 0, 19),
 };
 
 typedef struct {
@@ -70,6 +71,7 @@ void zr_config_defaults(zr_config_t *config)
     config->runner_output_limit = 1L << 20;
     config->runner_max_threads = 32;
     config->runner_jobs_per_jvm = 5000;
+    config->runner_nice = 10;
 }
 
 /* Strict integer: all digits, no trailing junk, within [min, max]. */

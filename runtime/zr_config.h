@@ -31,6 +31,7 @@ typedef struct {
     long runner_output_limit;
     int runner_max_threads;
     int runner_jobs_per_jvm;
+    int runner_nice;
     zr_node_config_t nodes[ZR_CONFIG_MAX_NODES];
     size_t node_count;
 } zr_config_t;

@@ -154,12 +154,27 @@ static void private_scratch(const zr_runner_jail_t *jail)
         say(jail->log_fd, "zrun jail: the scratch directory is not a private tmpfs; its size is not capped\n");
 }
 
+/* The work must never starve the control plane (heartbeats, elections, the TCP relays): the JVM
+ * runs as a batch task at a lower nice level. It gets its own process group (signals to the
+ * node's group do not reach it) but stays in the node's session: with CFS autogroups (on by
+ * default) a new session would be a scheduling group of its own, where a nice level means
+ * nothing against the node's threads. */
+static void lower_priority(const zr_runner_jail_t *jail)
+{
+    struct sched_param none = { .sched_priority = 0 };
+    setpgid(0, 0);
+    if (sched_setscheduler(0, SCHED_BATCH, &none) != 0)
+        say(jail->log_fd, "zrun jail: SCHED_BATCH refused; the JVM keeps the normal policy\n");
+    if (jail->nice > 0 && setpriority(PRIO_PROCESS, 0, jail->nice) != 0)
+        say(jail->log_fd, "zrun jail: cannot lower the JVM's priority\n");
+}
+
 void zr_runner_jail_exec(const zr_runner_jail_t *jail, const char *path, char *const argv[],
                          char *const envp[])
 {
     int log_fd = jail->log_fd;
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    setsid();
+    lower_priority(jail);
     for (int i = 0; i < 2; i++) {
         if (jail->cgroup_fds[i] >= 0 && write(jail->cgroup_fds[i], "0", 1) != 1)
             say(log_fd, "zrun jail: could not join a cgroup\n");

@@ -14,6 +14,7 @@ typedef struct {
     const char *workdir;     /* the JVM's scratch directory; becomes a private tmpfs */
     const char *tmpfs_options; /* e.g. "size=67108864,mode=0700" */
     long file_size_limit;    /* RLIMIT_FSIZE in bytes */
+    int nice;                /* 0..19: how far below the node's own threads the JVM runs */
 } zr_runner_jail_t;
 
 /* In the child, after fork(): enters every wall, then execs path with argv/envp. Only

@@ -139,7 +139,7 @@ zr_runner_jvm_t *zr_runner_jvm_spawn(const zr_runner_jvm_spec_t *spec, char *err
     zr_runner_jail_t jail = { .job_in = to_jvm[0], .job_out = from_jvm[1], .log_fd = log_fd,
                               .cgroup_fds = { spec->cgroup_fds[0], spec->cgroup_fds[1] },
                               .workdir = spec->workdir, .tmpfs_options = SCRATCH_TMPFS,
-                              .file_size_limit = FILE_SIZE_LIMIT };
+                              .file_size_limit = FILE_SIZE_LIMIT, .nice = spec->nice };
     pid_t pid = fork();
     if (pid == 0)
         child(&jail, spec->java, argv, envp);

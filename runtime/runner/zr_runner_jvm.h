@@ -16,6 +16,7 @@ typedef struct {
     int heap_mb;
     size_t output_limit;
     int max_threads;
+    int nice;                  /* 0..19: the JVM's nice level (the node's threads stay at theirs) */
     int cgroup_fds[2];         /* cgroup.procs to join, or -1 */
 } zr_runner_jvm_spec_t;
 

@@ -13,6 +13,7 @@ typedef struct {
     size_t output_limit;      /* bytes a job may print (stdout + stderr) */
     int max_threads;          /* threads a job may start */
     int jobs_per_jvm;         /* a JVM is recycled after this many jobs */
+    int nice;                 /* 0..19: JVMs run this much below the node's own threads */
     const char *java;         /* path of the java launcher */
     const char *classes_dir;  /* where the runner's .class files are */
     const char *scratch_dir;  /* the only place jobs may write files */

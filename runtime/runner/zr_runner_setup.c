@@ -21,6 +21,7 @@ void zr_runner_config_defaults(zr_runner_config_t *config)
         .output_limit = 1 << 20,
         .max_threads = 32,
         .jobs_per_jvm = 5000,   /* a recycled JVM must warm its JIT again: not too often */
+        .nice = 10,             /* the control plane outranks the work (tests/bench/priority.sh) */
         .java = "java",
         .classes_dir = ZRUN_JAVA_CLASSES,
         .scratch_dir = "/tmp/zrun-scratch",
@@ -38,6 +39,7 @@ void zr_runner_config_from_cluster(zr_runner_config_t *config, const zr_config_t
     config->output_limit = (size_t) cluster->runner_output_limit;
     config->max_threads = cluster->runner_max_threads;
     config->jobs_per_jvm = cluster->runner_jobs_per_jvm;
+    config->nice = cluster->runner_nice;
     config->log_dir = cluster->log_dir;
     config->node_id = node_id;
 }
@@ -65,6 +67,7 @@ zr_runner_setup_t *zr_runner_setup_new(const zr_runner_config_t *config)
     c->output_limit = c->output_limit > 0 ? c->output_limit : d.output_limit;
     c->max_threads = c->max_threads > 0 ? c->max_threads : d.max_threads;
     c->jobs_per_jvm = c->jobs_per_jvm > 0 ? c->jobs_per_jvm : d.jobs_per_jvm;
+    c->nice = c->nice >= 0 && c->nice <= 19 ? c->nice : d.nice;
     c->java = copy(c->java ? c->java : d.java);
     c->classes_dir = copy(c->classes_dir ? c->classes_dir : d.classes_dir);
     c->scratch_dir = copy(c->scratch_dir ? c->scratch_dir : d.scratch_dir);
