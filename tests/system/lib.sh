@@ -68,3 +68,31 @@ java_answer() {
 post_java() {   # post_java URL FILE: prints the body, returns curl's status
     curl -s -m 120 -H 'Content-Type: text/x-java-source' --data-binary "@$2" "$1/compileandrun"
 }
+
+# load_for SECONDS CLIENTS NAME: CLIENTS concurrent clients send distinct requests to $url for
+# SECONDS, each answer checked; writes "<ok> <wrong> <longest ms>" to $WORK/NAME.load.
+load_for() {
+    local seconds=$1 clients=$2 name=$3
+    mkdir -p "$WORK/load-$name"
+    local clients_pids=()
+    for client in $(seq 1 "$clients"); do
+        (
+            local ok=0 wrong=0 longest=0 n=0 until=$(( $(date +%s) + seconds ))
+            while [ "$(date +%s)" -lt "$until" ]; do
+                n=$((n + 1))
+                local id="${client}0${n}" file="$WORK/load-$name/$client-$n.java"
+                java_answer "$id" >"$file"
+                local start; start=$(date +%s%N)
+                local body; body=$(post_java "$url" "$file" || true)
+                local took=$(( ($(date +%s%N) - start) / 1000000 ))
+                [ "$took" -gt "$longest" ] && longest=$took
+                if [ "$body" = "answer $id" ]; then ok=$((ok + 1)); else wrong=$((wrong + 1)); echo "$id: $body" >>"$WORK/load-$name/wrong"; fi
+            done
+            echo "$ok $wrong $longest" >"$WORK/load-$name/client-$client"
+        ) &
+        clients_pids+=("$!")
+    done
+    wait "${clients_pids[@]}"   # only the clients: the cluster runs in the background too
+    awk '{ ok += $1; wrong += $2; if ($3 > longest) longest = $3 } END { print ok, wrong, longest }' \
+        "$WORK/load-$name"/client-* >"$WORK/$name.load"
+}
