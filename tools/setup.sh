@@ -8,7 +8,7 @@ deps="${ZRUN_DEPS_DIR:-$repo/.deps}"
 patch="$repo/tools/libzmq-4.3.4-udp-hardening.patch"
 packages=(build-essential cmake pkg-config dpkg-dev libczmq-dev libmicrohttpd-dev
           libcmocka-dev libcurl4-openssl-dev libjansson-dev openjdk-17-jdk-headless
-          libseccomp-dev valgrind curl procps iproute2
+          libseccomp-dev valgrind curl procps iproute2 nftables
           chromium chromium-driver python3-selenium fonts-dejavu-core)   # the status page's browser test
 
 say() { printf 'setup: %s\n' "$*"; }
