@@ -9,9 +9,11 @@
     X(STATE, "state", "from, to: election states; epoch, leader")                                   \
     X(ELECTION_START, "election.start", "epoch: the last one known")                                \
     X(ELECTION_END, "election.end", "epoch, leader, state, duration_ms")                            \
-    X(SUSPECT, "suspect", "peer, incarnation")                                                      \
-    X(FAILURE, "failure", "peer")                                                                   \
-    X(REJOIN, "rejoin", "peer, incarnation")                                                        \
+    X(SUSPECT, "suspect", "peer, silent_ms: a member went silent")                                 \
+    X(REFUTE, "refute", "peer, seq: a suspected member was heard again")                            \
+    X(FAILURE, "failure", "peer, silent_ms: a member declared failed (this incarnation of it)")     \
+    X(JOIN, "join", "peer, incarnation: a member heard first, or as a new incarnation")            \
+    X(REJOIN, "rejoin", "incarnation, reason: this process came back as a new incarnation")        \
     X(REQUEST_RECEIVED, "request.received", "request, bytes")                                       \
     X(REQUEST_ASSIGNED, "request.assigned", "request, gateway, worker, epoch, attempt")            \
     X(REQUEST_REASSIGNED, "request.reassigned", "request, gateway, worker, epoch, attempt")        \
