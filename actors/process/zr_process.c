@@ -4,6 +4,8 @@
 #include "actors/election/zr_peer_server.h"
 #include "actors/gateway/zr_gateway.h"
 #include "actors/gossip/zr_heartbeat.h"
+#include "actors/observe/zr_node_report.h"
+#include "actors/observe/zr_status_collector.h"
 #include "actors/transport/zr_monitor.h"
 #include "actors/transport/zr_tcp_server.h"
 #include "actors/transport/zr_udp_actors.h"
@@ -19,6 +21,7 @@ typedef struct {
     zr_env_t env;
     bool gateway;
     zactor_t *monitor, *receiver, *sender, *heartbeat, *tcp, *peer, *gateway_actor, *front, *pool;
+    zactor_t *collector;     /* the gateway's /status */
     zsock_t *pages;          /* to the process's HTTP front, whichever actor owns it */
     int64_t next_metrics;
 } process_t;
@@ -30,6 +33,16 @@ static zactor_t *start_actor(const char *name, zactor_fn *fn, void *args, char *
     if (!actor)
         snprintf(err, size, "cannot start the %s: %s", name, reason);
     return actor;
+}
+
+/* GET /node: this process's own figures, as JSON, from the same samples as /metrics. */
+static void publish_node(process_t *self, const zr_metrics_t *all)
+{
+    zr_node_report_t report;
+    zr_node_report_from_metrics(&report, all, self->env.node_id);
+    char *json = zr_node_report_json(&report, zr_clock_wall_ms());
+    zr_inproc_typed_page_send(self->pages, "/node", 200, "application/json", json);
+    free(json);
 }
 
 /* Every actor's samples, merged and rendered once (each family contiguous) for the process's
@@ -48,6 +61,9 @@ static void refresh_metrics(process_t *self)
     char *text = zr_metrics_render(all);
     zr_inproc_send_metrics(self->pages, text);
     free(text);
+    publish_node(self, all);
+    if (self->collector)
+        zr_inproc_send_report(self->collector, all);
     zr_metrics_destroy(&all);
     self->next_metrics = zr_env_now(&self->env) + METRICS_INTERVAL_MS;
 }
@@ -96,11 +112,13 @@ static int start_gateway(process_t *self, char *err, size_t size)
 {
     zr_env_t *env = &self->env;
     return (self->peer = start_actor("peer server", zr_peer_server_actor, env, err, size))
-        && (self->gateway_actor = start_actor("gateway", zr_gateway_actor, env, err, size)) ? 0 : -1;
+        && (self->gateway_actor = start_actor("gateway", zr_gateway_actor, env, err, size))
+        && (self->collector = start_actor("status collector", zr_status_collector_actor, env, err, size)) ? 0 : -1;
 }
 
 static void stop_all(process_t *self)
 {
+    zr_actor_stop(&self->collector);
     zr_actor_stop(&self->front);
     zr_actor_stop(&self->gateway_actor);
     zr_actor_stop(&self->peer);

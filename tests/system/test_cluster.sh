@@ -13,7 +13,7 @@ echo "roles: $(curl -s "$url/cluster" | tr '\n' ' ')"
 curl -s -H 'Accept: application/json' "$url/cluster" | grep -q '"leader":7' || fail "JSON /cluster lacks leader 7"
 status=$("$ZRUN" status --url "$url") || fail "zrun status exited $?"
 grep -q '^leader 7, epoch 0$' <<<"$status" || fail "zrun status: $status"
-[ "$(grep -cE '^[0-7] +(OBSERVER|FOLLOWER|LEADER) +UP ' <<<"$status")" -eq 8 ] || fail "zrun status lacks a node: $status"
+[ "$(grep -cE '^[0-7] +(OBSERVER|FOLLOWER|LEADER) +ALIVE ' <<<"$status")" -eq 8 ] || fail "zrun status lacks a node: $status"
 
 mkdir -p "$WORK/src"
 for i in $(seq 1 200); do java_answer "$i" >"$WORK/src/$i.java"; done
