@@ -129,6 +129,8 @@ static void answer(pool_t *self, uint64_t id, zr_job_status_t status, const char
         zr_inproc_result_send(self->pipe, &result);
     }
     count_answer(self, status);
+    zr_debug(self->log, "request %llu (job %llu): %s", (unsigned long long) job->request.request_id,
+             (unsigned long long) id, zr_job_status_name(status));
     char key[17];
     job_key(id, key);
     zhash_delete(self->jobs, key);

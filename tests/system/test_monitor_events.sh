@@ -2,11 +2,12 @@
 # test_monitor_events: `zrun monitor --cluster` follows every process of a 5-node cluster; a
 # follower with requests in flight is killed with kill -9, and the monitor shows, as events, the
 # failure, the reassignment of each request that was running there, and the leader's TCP
-# disconnect; --kind and --request filter; a node's JVM start is there too.
+# disconnect; --kind filters; and the request's id is in every log line about it, from the
+# gateway to the leader to each worker that ran it and back (the cluster logs at debug level).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-start_cluster 5
+start_cluster 5 --log-level debug
 config="$WORK/logs/cluster.zpl"
 leader_is() { curl -s -m 1 "$url/cluster" | grep -qx "$1 LEADER"; }
 wait_for 60 "node 5 to lead" leader_is 5
@@ -64,9 +65,20 @@ grep -q "request.reassigned request=$victim_request " "$WORK/filtered.out" || fa
 if grep -vE '^zrun monitor: |^[0-9T:.-]+Z [0-9]+ (failure|request\.reassigned) ' "$WORK/filtered.out"; then
     fail "--kind failure,request.reassigned let other events through"
 fi
-# Following one request: every step of it, gateway to leader to worker and back.
-"$ZRUN" monitor --cluster "$config" --request "$victim_request" --count 1 >/dev/null &
-PIDS+=("$!")
+# Following one request through the logs: the gateway took and answered it, the leader assigned
+# it to node 2 and again to another worker, that worker ran it on its pool and answered.
+logs="$WORK/logs"
+follow() { grep -h " request $victim_request[: ]" "$logs"/node-*.log | sort; }
+follow | sed 's/^/    /'
+step() { grep -qE "$2" "$logs/$1" || fail "$1 has no line '$2' about request $victim_request"; }
+step node-0-gateway.log "Z DEBUG 0 gateway: request $victim_request: accepted"
+step node-0-gateway.log "Z DEBUG 0 gateway: request $victim_request: answered OK by leader 5 \(worker [1345]\)"
+step node-5-leader.log "Z DEBUG 5 leader: request $victim_request: assigned to worker 2 "
+step node-5-leader.log "Z INFO  5 leader: request $victim_request: reassigned to worker [1345] "
+step node-2-follower.log "Z DEBUG 2 follower: request $victim_request: running"
+worker=$(grep -oE "request $victim_request: reassigned to worker [0-9]+" "$logs/node-5-leader.log" | awk '{print $NF}')
+step "node-$worker-follower.log" "Z DEBUG $worker follower: request $victim_request: OK, answered to leader 5"
+step "node-$worker-runner.log" "Z DEBUG $worker runner: request $victim_request \(job [0-9]+\): OK"
 "$ZRUN" monitor --help | grep -q -- '--request' || fail "zrun monitor --help lacks --request"
 "$ZRUN" monitor --kind nonsense tcp://127.0.0.1:1 2>/dev/null && fail "an unknown kind was accepted"
 "$ZRUN" monitor 2>/dev/null && fail "zrun monitor without endpoints was accepted"
