@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_metrics_promtool: `promtool check metrics` (Debian's prometheus package) accepts the
 # /metrics of every process of a running cluster, after work, a failure and an election, and
-# of `zrun serve`; each process that runs jobs reports zrun_runner_jobs_total by outcome.
+# of `zrun serve`; each process that runs jobs reports zrun_runner_jobs_total by outcome; and a
+# Prometheus server configured by demo/prometheus_config.sh scrapes every live process.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -56,6 +57,27 @@ for name in gateway node1 node2 node3; do
     [ "$(grep -c '^# TYPE ' "$WORK/$name.prom")" -eq "$(grep '^# TYPE ' "$WORK/$name.prom" | sort -u | wc -l)" ] \
         || fail "$name repeats a family"
 done
+
+# A real Prometheus server, configured by demo/prometheus_config.sh from the cluster file, scrapes
+# every live process (node 4 is dead: its target is down; every other one must be up).
+"$(dirname "$0")/../../demo/prometheus_config.sh" "$WORK/logs/cluster.zpl" 1s >"$WORK/prometheus.yml"
+promtool check config "$WORK/prometheus.yml" >/dev/null || fail "promtool refused the generated scrape config"
+[ "$(grep -c 'targets:' "$WORK/prometheus.yml")" -eq 5 ] || fail "the scrape config lacks a process: $(cat "$WORK/prometheus.yml")"
+prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
+    --web.listen-address="127.0.0.1:$((base + 98))" >"$WORK/prometheus.out" 2>&1 &
+PIDS+=("$!")
+scraped() {
+    curl -s -m 2 "http://127.0.0.1:$((base + 98))/api/v1/targets" | /usr/bin/python3 -c '
+import json, sys
+targets = json.load(sys.stdin)["data"]["activeTargets"]
+health = {t["labels"]["node"]: t["health"] for t in targets}
+sys.exit(0 if len(health) == 5 and all(health[n] == "up" for n in "0123") and health["4"] == "down" else 1)'
+}
+wait_for 60 "Prometheus to scrape nodes 0-3 (and find node 4 down)" scraped
+query() { curl -s -m 2 "http://127.0.0.1:$((base + 98))/api/v1/query" --data-urlencode "query=$1"; }
+has_series() { query "$1" | grep -q '"value"'; }
+wait_for 30 "Prometheus to store zrun_runner_jobs_total" has_series 'sum(zrun_runner_jobs_total)'
+echo "Prometheus scrapes every live process: sum(zrun_runner_jobs_total) = $(query 'sum(zrun_runner_jobs_total)' | grep -o '"[0-9.]*"]' | tr -d '"]')"
 
 "$ZRUN" serve --port 0 --bind 127.0.0.1 --jvms 1 --log-dir "$WORK/serve-logs" >"$WORK/serve.out" 2>&1 &
 PIDS+=("$!")
