@@ -84,7 +84,10 @@
     X(GATEWAY_QUEUE, "zrun_gateway_waiting_for_leader", GAUGE, NULL, "Requests queued while no leader is known (the queue depth).") \
     X(GATEWAY_RESENT, "zrun_gateway_resent_total", COUNTER, NULL, "Requests sent again to a new leader.") \
     X(GATEWAY_EXPIRED, "zrun_gateway_expired_total", COUNTER, NULL, "Requests answered 503 after waiting too long for a leader.") \
-    X(GATEWAY_DROPPED, "zrun_gateway_dropped_total", COUNTER, "reason", "Answers the gateway dropped, by reason.")
+    X(GATEWAY_DROPPED, "zrun_gateway_dropped_total", COUNTER, "reason", "Answers the gateway dropped, by reason.") \
+    /* the gateway's status collector (actors/observe) */                                         \
+    X(STATUS_POLLS, "zrun_status_node_reads_total", COUNTER, "result", "Members' GET /node answers the status collector read, by result (ok, failed).") \
+    X(STATUS_EVENTS, "zrun_status_event_lines_total", COUNTER, "result", "Monitor-port lines the status collector read, by result (ok, unreadable).")
 
 typedef enum { ZR_METRIC_COUNTER, ZR_METRIC_GAUGE, ZR_METRIC_HISTOGRAM } zr_metric_type_t;
 

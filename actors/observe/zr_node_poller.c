@@ -18,7 +18,7 @@ typedef struct {
 
 struct zr_node_poller {
     CURLM *multi;
-    transfer_t transfers[MAX_TRANSFERS];
+    transfer_t *transfers[MAX_TRANSFERS];   /* each on the heap: curl and its memstream point into it */
     size_t count;
 };
 
@@ -33,11 +33,12 @@ zr_node_poller_t *zr_node_poller_new(void)
 
 static void finish(zr_node_poller_t *self, size_t index)
 {
-    transfer_t *t = &self->transfers[index];
+    transfer_t *t = self->transfers[index];
     curl_multi_remove_handle(self->multi, t->easy);
     curl_easy_cleanup(t->easy);
     fclose(t->sink);
     free(t->body);
+    free(t);
     self->transfers[index] = self->transfers[--self->count];
 }
 
@@ -68,12 +69,15 @@ static size_t append(char *data, size_t size, size_t count, void *arg)
 bool zr_node_poller_get(zr_node_poller_t *self, int64_t id, const char *url, long timeout_ms)
 {
     for (size_t i = 0; i < self->count; i++)
-        if (self->transfers[i].id == id)
+        if (self->transfers[i]->id == id)
             return false;
     if (self->count == MAX_TRANSFERS)
         return false;
-    transfer_t *t = &self->transfers[self->count];
+    transfer_t *t = calloc(1, sizeof *t);
+    if (!t)
+        abort();
     *t = (transfer_t) { .id = id, .easy = curl_easy_init() };
+    self->transfers[self->count] = t;
     t->sink = open_memstream(&t->body, &t->length);
     curl_easy_setopt(t->easy, CURLOPT_URL, url);
     curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, append);
@@ -110,7 +114,7 @@ int zr_node_poller_items(zr_node_poller_t *self, zmq_pollitem_t *items, int max,
 static size_t index_of(const zr_node_poller_t *self, CURL *easy)
 {
     for (size_t i = 0; i < self->count; i++)
-        if (self->transfers[i].easy == easy)
+        if (self->transfers[i]->easy == easy)
             return i;
     return self->count;
 }
@@ -123,7 +127,7 @@ void zr_node_poller_run(zr_node_poller_t *self, zr_node_poller_done_fn *done, vo
         size_t index = msg->msg == CURLMSG_DONE ? index_of(self, msg->easy_handle) : self->count;
         if (index == self->count)
             continue;
-        transfer_t *t = &self->transfers[index];
+        transfer_t *t = self->transfers[index];
         long status = -1;
         if (msg->data.result == CURLE_OK)
             curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);

@@ -88,10 +88,11 @@ static void publish(collector_t *self, const zr_metrics_t *set)
 
 static void answer_stats(collector_t *self, zsock_t *pipe)
 {
-    zr_metrics_t *set = zr_metrics_new();   /* its counters are in its log: no family of its own yet */
-    zr_debug(self->log, "/node read %llu, failed %llu; events %llu, unreadable %llu",
-             (unsigned long long) self->nodes_read, (unsigned long long) self->nodes_failed,
-             (unsigned long long) self->events_read, (unsigned long long) self->events_unreadable);
+    zr_metrics_t *set = zr_metrics_new();
+    zr_metrics_add(set, ZR_M_STATUS_POLLS, "ok", (double) self->nodes_read);
+    zr_metrics_add(set, ZR_M_STATUS_POLLS, "failed", (double) self->nodes_failed);
+    zr_metrics_add(set, ZR_M_STATUS_EVENTS, "ok", (double) self->events_read);
+    zr_metrics_add(set, ZR_M_STATUS_EVENTS, "unreadable", (double) self->events_unreadable);
     zr_inproc_stats_reply(pipe, &set);
 }
 

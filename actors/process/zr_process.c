@@ -52,7 +52,7 @@ static void refresh_metrics(process_t *self)
 {
     zr_metrics_t *all = zr_metrics_new();
     zactor_t *actors[] = { self->monitor, self->receiver, self->sender, self->heartbeat, self->tcp,
-                           self->peer, self->gateway_actor };
+                           self->peer, self->gateway_actor, self->collector };
     for (size_t i = 0; i < sizeof actors / sizeof actors[0]; i++) {
         zr_metrics_t *set = actors[i] ? zr_inproc_stats(actors[i]) : NULL;
         zr_metrics_merge(all, set);
