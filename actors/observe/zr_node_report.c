@@ -1,4 +1,5 @@
-/* zr_node_report: metric samples in, a small JSON object out (jansson), and back. */
+/* zr_node_report: metric samples in, a small JSON object out (jansson), and back; the role
+ * follows from the election state (LEADING is a LEADER). */
 #include "actors/observe/zr_node_report.h"
 #include <jansson.h>
 #include <stdio.h>
