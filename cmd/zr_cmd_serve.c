@@ -194,13 +194,12 @@ static void forward_pool_message(serve_t *self)
     if (kind == ZR_REPLY_RESULT)
         zr_inproc_result_forward(self->front, &reply.frame);
     else if (kind == ZR_REPLY_POOL_STATS) {
-        char *lines = NULL;
-        size_t size = 0;
-        FILE *out = open_memstream(&lines, &size);
-        zr_inproc_pool_stats_lines(&reply.stats, out);
-        fclose(out);
+        zr_metrics_t *set = zr_metrics_new();
+        zr_pool_stats_metrics(&reply.stats, set);
+        char *lines = zr_metrics_render(set);
         zr_inproc_send_metrics(self->front, lines);
         free(lines);
+        zr_metrics_destroy(&set);
     }
     zr_inproc_reply_fini(&reply);
 }

@@ -9,7 +9,7 @@ const zr_command_t zr_commands[] = {
     { "gateway", zr_cmd_gateway, "run the gateway: public HTTP API, election observer" },
     { "serve", zr_cmd_serve, "one standalone server: compile-and-run without a cluster" },
     { "status", zr_cmd_status, "print the cluster table: id, role, state, last heartbeat" },
-    { "monitor", zr_cmd_monitor, "print a process's socket events as they happen (its udp_port + 1)" },
+    { "monitor", zr_cmd_monitor, "print socket and cluster events of one process, several, or a whole cluster" },
     { "bench", zr_cmd_bench, "load a zrun endpoint with N concurrent clients; print req/s, p50, p99" },
     { "version", zr_cmd_version, "print the zrun version" },
     { "submit", zr_cmd_submit, "send Java files to a server, print each response body" },

@@ -27,7 +27,8 @@ const zr_node_config_t *zr_env_me(const zr_env_t *env)
 
 const char *zr_inproc_endpoint(const zr_env_t *env, zr_inproc_endpoint_t which, char buf[256])
 {
-    static const char *const names[] = { "udp-in", "udp-out", "members", "leader", "work", "monitor" };
+    static const char *const names[] = { "udp-in", "udp-out", "members", "leader", "work", "monitor",
+                                         "events", "pages" };
     snprintf(buf, 256, "inproc://%s-%s", env->prefix, names[which]);
     return buf;
 }
@@ -257,4 +258,66 @@ bool zr_inproc_monitor_take(zsock_t *control, zsock_t **pair, char **name)
     *pair = NULL;
     *name = NULL;
     return zsock_recv(control, "ps", pair, name) == 0 && *pair;
+}
+
+/* ---- cluster events --------------------------------------------------------------------- */
+
+/* A PUSH whose sends never block, its queue bounded: options first (libzmq applies a high-water
+ * mark to the pipes created after it is set, i.e. at connect), then the connect. */
+static zsock_t *nonblocking_push(const zr_env_t *env, zr_inproc_endpoint_t which, int hwm)
+{
+    char endpoint[256];
+    zsock_t *push = zsock_new(ZMQ_PUSH);
+    zsock_set_linger(push, 0);
+    zsock_set_sndhwm(push, hwm);
+    zsock_set_sndtimeo(push, 0);
+    zsock_connect(push, "%s", zr_inproc_endpoint(env, which, endpoint));
+    return push;
+}
+
+zsock_t *zr_inproc_events_connect(const zr_env_t *env, int hwm)
+{
+    return nonblocking_push(env, ZR_INPROC_EVENTS, hwm);   /* a full queue loses the event */
+}
+
+int zr_inproc_event_send(zsock_t *push, const zr_inproc_event_t *event)
+{
+    zmsg_t *msg = zmsg_new();
+    zr_frames_add_i64(msg, event->kind);
+    zr_frames_add_i64(msg, event->t_ms);
+    zmsg_addstr(msg, event->fields ? event->fields : "");
+    zmsg_addstr(msg, event->reason ? event->reason : "");
+    zr_frames_add_u64(msg, event->dropped);
+    int rc = zmsg_send(&msg, push);
+    zmsg_destroy(&msg);   /* left to us when the send failed */
+    return rc;
+}
+
+bool zr_inproc_event_take(zsock_t *pull, zr_inproc_event_t *event)
+{
+    *event = (zr_inproc_event_t) { 0 };
+    zmsg_t *msg = zmsg_recv(pull);
+    int64_t kind = -1;
+    bool ok = msg && zmsg_size(msg) == 5 && zr_frames_take_i64(msg, &kind) && kind >= 0
+              && kind < ZR_EVENT_KIND_COUNT && zr_frames_take_i64(msg, &event->t_ms)
+              && (event->fields = zr_frames_take_str(msg)) && (event->reason = zr_frames_take_str(msg))
+              && zr_frames_take_u64(msg, &event->dropped);
+    event->kind = (zr_event_kind_t) kind;
+    zmsg_destroy(&msg);
+    if (!ok)
+        zr_inproc_event_fini(event);
+    return ok;
+}
+
+void zr_inproc_event_fini(zr_inproc_event_t *event)
+{
+    zstr_free(&event->fields);
+    zstr_free(&event->reason);
+}
+
+/* ---- pages for the HTTP front ----------------------------------------------------------- */
+
+zsock_t *zr_inproc_pages_connect(const zr_env_t *env)
+{
+    return nonblocking_push(env, ZR_INPROC_PAGES, 16);   /* pages come again each second */
 }

@@ -8,6 +8,9 @@
 #include "proto/zr_proto.h"
 #include "runtime/zr_clock.h"
 #include "runtime/zr_config.h"
+#include "runtime/zr_event_kinds.h"
+#include "runtime/zr_histogram.h"
+#include "runtime/zr_metrics.h"
 
 /* ==== who an actor is ====================================================================
  * Every actor of a node or gateway gets the same environment: the cluster file, its node id,
@@ -39,6 +42,8 @@ typedef enum {
     ZR_INPROC_LEADER,         /* peer server PUB -> SUB: state and known leader (leader_*) */
     ZR_INPROC_WORK,           /* TCP server DEALER <-> the role actor's DEALER (work_*) */
     ZR_INPROC_MONITOR,        /* socket owners PUSH -> monitor actor PULL (monitor_*) */
+    ZR_INPROC_EVENTS,         /* any actor PUSH -> monitor actor PULL: cluster events (event_*) */
+    ZR_INPROC_PAGES,          /* any actor PUSH -> HTTP front PULL: PAGE and METRICS (pages_*) */
 } zr_inproc_endpoint_t;
 
 /* Writes the endpoint into buf (256 bytes) and returns buf. */
@@ -106,16 +111,37 @@ int zr_inproc_work_control(zmsg_t *msg);
 int zr_inproc_monitor_register(const zr_env_t *env, zsock_t *pair, const char *name);
 bool zr_inproc_monitor_take(zsock_t *control, zsock_t **pair, char **name);
 
+/* ==== cluster events for the monitor actor =================================================
+ * Any actor -> monitor (ZR_INPROC_EVENTS): [kind][t_ms][fields][reason][dropped]: fields are
+ * logfmt ("key=value ..."), reason free text ("" if none), dropped the events that sender
+ * could not hand over since its previous one (its queue was full). runtime/zr_event.h is the
+ * API actors use; the monitor adds node and seq and publishes the line (zr_event_line.h). */
+typedef struct {
+    zr_event_kind_t kind;
+    int64_t t_ms;
+    char *fields, *reason;    /* owned until zr_inproc_event_fini */
+    uint64_t dropped;
+} zr_inproc_event_t;
+
+/* A PUSH to the monitor that never blocks (sends fail when its queue of `hwm` is full). */
+zsock_t *zr_inproc_events_connect(const zr_env_t *env, int hwm);
+/* -1 (nothing sent) if the monitor's queue is full or gone. */
+int zr_inproc_event_send(zsock_t *push, const zr_inproc_event_t *event);
+/* false (nothing to free) if what arrived is not an event. */
+bool zr_inproc_event_take(zsock_t *pull, zr_inproc_event_t *event);
+void zr_inproc_event_fini(zr_inproc_event_t *event);
+
 /* ==== actor pipes: commands from the owner ================================================
  * Every command is [name][arguments]; zr_inproc_command_recv decodes the ones below, and any
  * other (e.g. "$TERM") arrives with its name only. */
 #define ZR_CMD_TERM "$TERM"
-#define ZR_CMD_STATS "STATS"              /* -> zr_inproc_stats_reply: metric lines */
+#define ZR_CMD_STATS "STATS"              /* -> zr_inproc_stats_reply: a metric set */
 #define ZR_CMD_METRICS "METRICS"          /* text: lines to add to the actor's /metrics */
 #define ZR_CMD_POOL "POOL"                /* pointer: the node's runner pool (a zactor) */
 #define ZR_CMD_WORKER_UP "WORKER_UP"      /* id: a peer heard for the first time may work */
 #define ZR_CMD_WORKER_DOWN "WORKER_DOWN"  /* id: a worker failed */
 #define ZR_CMD_RUN "RUN"                  /* frame: a WORK_REQUEST for the runner pool */
+#define ZR_CMD_REPORT "REPORT"            /* metric set: the process's merged figures */
 
 typedef struct {
     char name[16];
@@ -123,6 +149,7 @@ typedef struct {
     void *pointer;        /* POOL */
     char *text;           /* METRICS: owned until zr_inproc_command_fini */
     zframe_t *frame;      /* RUN: owned until zr_inproc_command_fini */
+    zr_metrics_t *metrics;   /* REPORT: owned until zr_inproc_command_fini */
 } zr_inproc_command_t;
 
 /* False if nothing could be read (interrupted): the actor ends as on $TERM. A command whose
@@ -134,9 +161,12 @@ bool zr_inproc_is(const zr_inproc_command_t *command, const char *name);
 int zr_inproc_send_id(void *actor, const char *name, int64_t id);
 int zr_inproc_send_pool(void *peer_server, zactor_t *pool);
 int zr_inproc_send_metrics(void *actor, const char *lines);
-/* Sends STATS and waits for the actor's lines (caller frees; NULL if none came). */
-char *zr_inproc_stats(void *actor);
-int zr_inproc_stats_reply(zsock_t *pipe, const char *lines);
+/* Sends STATS and waits for the actor's samples (caller destroys; NULL if none came or the
+ * answer was malformed). The reply takes the set (and sends an empty one for NULL). */
+zr_metrics_t *zr_inproc_stats(void *actor);
+int zr_inproc_stats_reply(zsock_t *pipe, zr_metrics_t **set);
+/* REPORT: hands a copy of the process's merged figures to an actor that renders from them. */
+int zr_inproc_send_report(void *actor, const zr_metrics_t *set);
 
 /* ==== the runner pool =====================================================================
  * owner -> pool: RUN [WORK_REQUEST]: exactly one RESULT comes back, echoing the request's
@@ -146,15 +176,20 @@ int zr_inproc_stats_reply(zsock_t *pipe, const char *lines);
 typedef struct {
     uint32_t jvms, idle, busy, starting, queued;
     uint64_t jobs, ok, compile_errors, runtime_errors, limits, internal, timeouts, deaths, spawns;
+    uint64_t recycles;
     int64_t rss_kb;
+    zr_histogram_t compile, run;   /* as the JVMs measured each job */
+    double recent_p50_ms;          /* compile + run, latest jobs; < 0 while there are none */
 } zr_pool_stats_t;
 
 int zr_inproc_run(void *pool, const zr_work_request_msg_t *request);
 /* The same with an already encoded WORK_REQUEST frame (taken), e.g. one that came over TCP. */
 int zr_inproc_run_forward(void *pool, zframe_t **frame);
 int zr_inproc_pool_stats_reply(zsock_t *pipe, const zr_pool_stats_t *stats);
-/* Writes the pool's figures as metric lines (zrun_pool_<name> <value>). */
-void zr_inproc_pool_stats_lines(const zr_pool_stats_t *stats, FILE *out);
+/* Asks the pool for its figures; POOL_STATS arrives among its RESULTs (zr_inproc_reply_recv). */
+int zr_inproc_pool_stats_request(void *pool);
+/* The pool's figures as samples (zrun_runner_*), for whoever owns the pool's pipe. */
+void zr_pool_stats_metrics(const zr_pool_stats_t *stats, zr_metrics_t *set);
 
 /* ==== results: the pool's answers, the gateway's answers to its HTTP front ================ */
 int zr_inproc_result_send(void *dest, const zr_work_result_msg_t *result);
@@ -184,7 +219,10 @@ void zr_inproc_reply_fini(zr_reply_t *reply);
  *                                 with plain (of Content-Type type, default text/plain), or with
  *                                 json (if not empty) to Accept: application/json
  *                 $TERM           waiting clients get 503, the front ends
- * Every JOB gets exactly one RESULT or FAIL; answers may come in any order. */
+ * Every JOB gets exactly one RESULT or FAIL; answers may come in any order.
+ * PAGE and METRICS may also come from any actor of the process through the pages endpoint
+ * (a front started with zr_http_front_for_env binds it): the process publishes /metrics and
+ * /node there, the gateway's status collector /status. */
 int zr_inproc_job_send(zsock_t *pipe, uint64_t id, const void *source, size_t size);
 int zr_inproc_fail_send(void *front, uint64_t id, int status, const char *reason);
 int zr_inproc_page_send(void *front, const char *path, int status, const char *plain,
@@ -192,6 +230,10 @@ int zr_inproc_page_send(void *front, const char *path, int status, const char *p
 /* A page with one body of that Content-Type whatever Accept says (GET / as text/html). */
 int zr_inproc_typed_page_send(void *front, const char *path, int status, const char *type,
                               const char *body);
+
+/* A PUSH to the process's front (ZR_INPROC_PAGES) that never blocks: when the front is gone
+ * or slow, zr_inproc_page_send / zr_inproc_send_metrics on it fail instead. */
+zsock_t *zr_inproc_pages_connect(const zr_env_t *env);
 
 /* The front's side: one owner message, decoded. */
 typedef enum { ZR_FRONT_NONE, ZR_FRONT_TERM, ZR_FRONT_RESULT, ZR_FRONT_FAIL, ZR_FRONT_METRICS,

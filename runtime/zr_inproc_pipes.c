@@ -7,6 +7,23 @@
 
 /* ---- owner commands --------------------------------------------------------------------- */
 
+/* The next frame as a metric set; NULL if it is none. */
+static zr_metrics_t *take_metrics(zmsg_t *msg)
+{
+    zframe_t *frame = zmsg_pop(msg);
+    zr_metrics_t *set = frame ? zr_metrics_decode(zframe_data(frame), zframe_size(frame)) : NULL;
+    zframe_destroy(&frame);
+    return set;
+}
+
+static void add_metrics(zmsg_t *msg, const zr_metrics_t *set)
+{
+    size_t size = 0;
+    void *bytes = zr_metrics_encode(set, &size);
+    zmsg_addmem(msg, bytes, size);
+    free(bytes);
+}
+
 static bool decode_arguments(zr_inproc_command_t *command, zmsg_t *msg)
 {
     if (zr_inproc_is(command, ZR_CMD_WORKER_UP) || zr_inproc_is(command, ZR_CMD_WORKER_DOWN))
@@ -17,6 +34,8 @@ static bool decode_arguments(zr_inproc_command_t *command, zmsg_t *msg)
         return zmsg_size(msg) == 1 && (command->text = zr_frames_take_str(msg)) != NULL;
     if (zr_inproc_is(command, ZR_CMD_RUN))
         return zmsg_size(msg) == 1 && (command->frame = zmsg_pop(msg)) != NULL;
+    if (zr_inproc_is(command, ZR_CMD_REPORT))
+        return zmsg_size(msg) == 1 && (command->metrics = take_metrics(msg)) != NULL;
     return true;   /* no arguments, or arguments this decoder does not know */
 }
 
@@ -42,6 +61,7 @@ void zr_inproc_command_fini(zr_inproc_command_t *command)
 {
     zstr_free(&command->text);
     zframe_destroy(&command->frame);
+    zr_metrics_destroy(&command->metrics);
 }
 
 bool zr_inproc_is(const zr_inproc_command_t *command, const char *name)
@@ -70,16 +90,36 @@ int zr_inproc_send_metrics(void *actor, const char *lines)
     return zstr_sendx(actor, ZR_CMD_METRICS, lines, NULL);
 }
 
-char *zr_inproc_stats(void *actor)
+zr_metrics_t *zr_inproc_stats(void *actor)
 {
     if (zstr_send(actor, ZR_CMD_STATS) != 0)
         return NULL;
-    return zstr_recv(actor);
+    zmsg_t *msg = zmsg_recv(actor);
+    char *name = msg ? zmsg_popstr(msg) : NULL;
+    zr_metrics_t *set = name && streq(name, "STATS") && zmsg_size(msg) == 1 ? take_metrics(msg) : NULL;
+    free(name);
+    zmsg_destroy(&msg);
+    return set;
 }
 
-int zr_inproc_stats_reply(zsock_t *pipe, const char *lines)
+int zr_inproc_stats_reply(zsock_t *pipe, zr_metrics_t **set)
 {
-    return zstr_send(pipe, lines);
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, "STATS");
+    zr_metrics_t *empty = set && *set ? NULL : zr_metrics_new();
+    add_metrics(msg, empty ? empty : *set);
+    zr_metrics_destroy(&empty);
+    if (set)
+        zr_metrics_destroy(set);
+    return zmsg_send(&msg, pipe);
+}
+
+int zr_inproc_send_report(void *actor, const zr_metrics_t *set)
+{
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, ZR_CMD_REPORT);
+    add_metrics(msg, set);
+    return zmsg_send(&msg, actor);
 }
 
 /* ---- the runner pool -------------------------------------------------------------------- */
@@ -118,18 +158,30 @@ int zr_inproc_pool_stats_reply(zsock_t *pipe, const zr_pool_stats_t *stats)
     return zmsg_send(&msg, pipe);
 }
 
-void zr_inproc_pool_stats_lines(const zr_pool_stats_t *s, FILE *out)
+int zr_inproc_pool_stats_request(void *pool)
 {
-    const struct { const char *name; uint64_t value; } lines[] = {
-        { "jvms", s->jvms }, { "idle", s->idle }, { "busy", s->busy }, { "starting", s->starting },
-        { "queued", s->queued }, { "jobs", s->jobs }, { "ok", s->ok },
-        { "compile_errors", s->compile_errors }, { "runtime_errors", s->runtime_errors },
-        { "limits", s->limits }, { "internal", s->internal }, { "timeouts", s->timeouts },
-        { "jvm_deaths", s->deaths }, { "jvm_spawns", s->spawns },
+    return zstr_send(pool, ZR_CMD_STATS);
+}
+
+void zr_pool_stats_metrics(const zr_pool_stats_t *s, zr_metrics_t *set)
+{
+    const struct { zr_metric_id_t id; const char *label; double value; } samples[] = {
+        { ZR_M_RUNNER_JOBS, "ok", (double) s->ok }, { ZR_M_RUNNER_JOBS, "compile_error", (double) s->compile_errors },
+        { ZR_M_RUNNER_JOBS, "runtime_error", (double) s->runtime_errors },
+        { ZR_M_RUNNER_JOBS, "limit", (double) s->limits }, { ZR_M_RUNNER_JOBS, "internal", (double) s->internal },
+        { ZR_M_RUNNER_JVMS, NULL, s->jvms }, { ZR_M_RUNNER_JVMS_BUSY, NULL, s->busy },
+        { ZR_M_RUNNER_JVMS_IDLE, NULL, s->idle }, { ZR_M_RUNNER_JVMS_STARTING, NULL, s->starting },
+        { ZR_M_RUNNER_QUEUED, NULL, s->queued }, { ZR_M_RUNNER_TIMEOUTS, NULL, (double) s->timeouts },
+        { ZR_M_RUNNER_JVM_STARTS, NULL, (double) s->spawns }, { ZR_M_RUNNER_JVM_DEATHS, NULL, (double) s->deaths },
+        { ZR_M_RUNNER_JVM_RECYCLES, NULL, (double) s->recycles },
+        { ZR_M_RUNNER_RSS, NULL, (double) s->rss_kb * 1024.0 },
     };
-    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
-        fprintf(out, "zrun_pool_%s %" PRIu64 "\n", lines[i].name, lines[i].value);
-    fprintf(out, "zrun_pool_rss_kb %" PRId64 "\n", s->rss_kb);
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++)
+        zr_metrics_add(set, samples[i].id, samples[i].label, samples[i].value);
+    zr_metrics_histogram(set, ZR_M_RUNNER_COMPILE, NULL, &s->compile);
+    zr_metrics_histogram(set, ZR_M_RUNNER_RUN, NULL, &s->run);
+    if (s->recent_p50_ms >= 0)
+        zr_metrics_add(set, ZR_M_RUNNER_RECENT_P50, NULL, s->recent_p50_ms / 1000.0);
 }
 
 /* ---- results ---------------------------------------------------------------------------- */
@@ -228,7 +280,9 @@ int zr_inproc_page_send(void *front, const char *path, int status, const char *p
                         const char *json)
 {
     zmsg_t *msg = page_message(path, status, plain, json);
-    return zmsg_send(&msg, front);
+    int rc = zmsg_send(&msg, front);
+    zmsg_destroy(&msg);   /* still ours if the send failed (a pages PUSH never blocks) */
+    return rc;
 }
 
 int zr_inproc_typed_page_send(void *front, const char *path, int status, const char *type,
@@ -236,7 +290,9 @@ int zr_inproc_typed_page_send(void *front, const char *path, int status, const c
 {
     zmsg_t *msg = page_message(path, status, body, NULL);
     zmsg_addstr(msg, type);
-    return zmsg_send(&msg, front);
+    int rc = zmsg_send(&msg, front);
+    zmsg_destroy(&msg);
+    return rc;
 }
 
 static zr_front_kind_t decode_fail(zmsg_t *msg, zr_front_msg_t *out)

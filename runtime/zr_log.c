@@ -17,6 +17,8 @@
 struct zr_log {
     int fd;              /* -1: discard */
     char *path;
+    int node_id;         /* both on every line: one grep over a log directory shows who said it */
+    char actor[32];
 };
 
 static atomic_int process_level = ZR_LOG_INFO;
@@ -62,6 +64,8 @@ zr_log_t *zr_log_open(const char *dir, int node_id, const char *name)
     if (!self)
         return NULL;
     self->fd = -1;
+    self->node_id = node_id;
+    snprintf(self->actor, sizeof self->actor, "%s", name);
     if (!dir)
         return self;
     char path[1024];
@@ -112,8 +116,8 @@ void zr_log_vwrite(zr_log_t *self, zr_log_level_t level, const char *format, va_
     struct tm tm;
     gmtime_r(&seconds, &tm);
     int used = (int) strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%S", &tm);
-    used += snprintf(line + used, sizeof line - (size_t) used, ".%03dZ %-5s ",
-                     (int) (wall % 1000), level_names[level]);
+    used += snprintf(line + used, sizeof line - (size_t) used, ".%03dZ %-5s %d %s: ",
+                     (int) (wall % 1000), level_names[level], self->node_id, self->actor);
     int body = vsnprintf(line + used, sizeof line - (size_t) used, format, args);
     write_line(self->fd, line, used + (body < 0 ? 0 : body));
 }

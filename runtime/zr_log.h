@@ -24,7 +24,8 @@ void zr_log_close(zr_log_t **self_p);
 void zr_log_file_name(char *out, size_t size, const char *dir, int node_id, const char *name);
 const char *zr_log_path(const zr_log_t *self);
 
-/* Writes "<timestamp> <LEVEL> <message>\n" if level >= the process level. */
+/* Writes "<timestamp with ms> <LEVEL> <node id> <actor>: <message>\n" if level >= the process
+ * level, e.g. "2024-05-01T10:00:00.123Z INFO  3 leader: request 17: assigned to worker 2". */
 void zr_log_write(zr_log_t *self, zr_log_level_t level, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 void zr_log_vwrite(zr_log_t *self, zr_log_level_t level, const char *format, va_list args);

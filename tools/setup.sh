@@ -9,7 +9,8 @@ patch="$repo/tools/libzmq-4.3.4-udp-hardening.patch"
 packages=(build-essential cmake pkg-config dpkg-dev libczmq-dev libmicrohttpd-dev
           libcmocka-dev libcurl4-openssl-dev libjansson-dev openjdk-17-jdk-headless
           libseccomp-dev valgrind curl procps iproute2 nftables
-          chromium chromium-driver python3-selenium fonts-dejavu-core)   # the status page's browser test
+          chromium chromium-driver python3-selenium fonts-dejavu-core   # the status page's browser test
+          prometheus)                                                   # promtool, which checks /metrics
 
 say() { printf 'setup: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -2,6 +2,7 @@
  * core, posts its outputs to the UDP sender, and turns its decisions into role actors. */
 #include "actors/election/zr_peer_server.h"
 #include "actors/election/zr_election.h"
+#include "actors/election/zr_election_events.h"
 #include "actors/work/zr_roles.h"
 #include "runtime/zr_actor.h"
 #include "runtime/zr_log.h"
@@ -29,6 +30,8 @@ typedef struct {
     int64_t republish_at;           /* when it goes out again unchanged */
     member_t members[ZR_CONFIG_MAX_NODES];   /* by index in the cluster file */
     uint64_t malformed, rejoins;
+    zr_election_watch_t watch;      /* elections as an operator sees them (metrics, events) */
+    zr_events_t *events;
 } peer_server_t;
 
 static zr_leader_view_t current_view(peer_server_t *self)
@@ -75,6 +78,8 @@ static void apply_changes(peer_server_t *self)
     while (zr_election_take_change(self->election, &from, &to)) {
         zr_log_fact(self->summary, true, "%d: switching from %s to %s", self->env->node_id,
                     zr_peer_state_name(from), zr_peer_state_name(to));
+        zr_leader_view_t after = current_view(self);
+        zr_election_events_switch(&self->watch, self->events, from, to, &after, zr_env_now(self->env));
         stop_role(self);
         if (to == ZR_PEER_LEADING || to == ZR_PEER_FOLLOWING)
             start_role(self, to);
@@ -189,6 +194,8 @@ static void rejoin(peer_server_t *self, uint64_t incarnation)
     zr_election_destroy(&self->election);
     self->election = new_election(self);
     memset(self->members, 0, sizeof self->members);
+    zr_leader_view_t fresh = current_view(self);
+    zr_election_events_begin(&self->watch, self->events, &fresh, zr_env_now(self->env));
 }
 
 /* The membership stream, one incarnation at a time: a newer incarnation replaces an older one
@@ -225,11 +232,13 @@ static void from_members(peer_server_t *self)
 
 static void answer_stats(peer_server_t *self, zsock_t *pipe)
 {
-    char *role_stats = self->role ? zr_inproc_stats(self->role) : NULL;
-    zstr_sendf(pipe, "zrun_election_dropped_total{reason=\"malformed\"} %llu\nzrun_election_rejoins_total %llu\n%s",
-               (unsigned long long) self->malformed, (unsigned long long) self->rejoins,
-               role_stats ? role_stats : "");
-    zstr_free(&role_stats);
+    zr_metrics_t *set = self->role ? zr_inproc_stats(self->role) : NULL;
+    set = set ? set : zr_metrics_new();
+    zr_metrics_add(set, ZR_M_ELECTION_DROPPED, "malformed", (double) self->malformed);
+    zr_metrics_add(set, ZR_M_ELECTION_REJOINS, NULL, (double) self->rejoins);
+    zr_leader_view_t view = current_view(self);
+    zr_election_watch_metrics(&self->watch, &view, set);
+    zr_inproc_stats_reply(pipe, &set);
 }
 
 /* The node's runner pool is ready: a role actor decided before it can start now. */
@@ -270,6 +279,9 @@ static int peer_server_start(peer_server_t *self, char *err, size_t size)
     if (!(self->leader_pub = zr_inproc_bind(self->env, ZMQ_PUB, ZR_INPROC_LEADER, err, size)))
         return -1;
     self->election = new_election(self);
+    self->events = zr_events_open(self->env);
+    zr_leader_view_t first = current_view(self);
+    zr_election_events_begin(&self->watch, self->events, &first, zr_env_now(self->env));
     return 0;
 }
 
@@ -277,6 +289,7 @@ static void peer_server_stop(peer_server_t *self)
 {
     zr_actor_stop(&self->role);
     zr_election_destroy(&self->election);
+    zr_events_close(&self->events);
     zsock_destroy(&self->leader_pub);
     zsock_destroy(&self->udp_out);
     zsock_destroy(&self->notifications);

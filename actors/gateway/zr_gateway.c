@@ -8,7 +8,11 @@
 #include "proto/zr_proto_frame.h"
 #include "runtime/http/zr_http_front.h"
 #include "runtime/zr_actor.h"
+#include "runtime/zr_event.h"
+#include "runtime/zr_latency.h"
 #include "runtime/zr_log.h"
+
+#define LATENCY_OPEN_MAX 100000   /* requests timed at once (more wait untimed) */
 
 typedef struct {
     const zr_env_t *env;
@@ -19,7 +23,9 @@ typedef struct {
     char leader_endpoint[64];
     zr_pending_t *pending;
     zr_log_t *log;
-    uint64_t malformed;
+    uint64_t malformed, accepted;
+    zr_latency_t *latency;          /* accepted -> answered, for the end-to-end histogram */
+    zr_events_t *events;
 } gateway_t;
 
 static void send_pending(gateway_t *self)
@@ -41,12 +47,31 @@ static void send_pending(gateway_t *self)
 static void from_front(gateway_t *self)
 {
     zr_reply_t reply;
-    if (zr_inproc_reply_recv(self->front, &reply) == ZR_REPLY_JOB) {
-        zr_pending_accept_id(self->pending, reply.job_id, zframe_data(reply.frame), zframe_size(reply.frame),
-                             zr_env_now(self->env));
+    if (zr_inproc_reply_recv(self->front, &reply) == ZR_REPLY_JOB
+        && zr_pending_accept_id(self->pending, reply.job_id, zframe_data(reply.frame), zframe_size(reply.frame),
+                                zr_env_now(self->env))) {
+        self->accepted++;
+        zr_latency_start(self->latency, reply.job_id, zr_env_now(self->env));
+        zr_event_emit(self->events, ZR_EVENT_REQUEST_RECEIVED, "request=%llu bytes=%zu",
+                      (unsigned long long) reply.job_id, zframe_size(reply.frame));
+        zr_debug(self->log, "request %llu: accepted (%zu bytes)", (unsigned long long) reply.job_id,
+                 zframe_size(reply.frame));
         send_pending(self);
     }
     zr_inproc_reply_fini(&reply);
+}
+
+/* A request's answer goes to its client: timed, announced, logged. */
+static void answered(gateway_t *self, const zr_work_result_msg_t *result)
+{
+    int64_t elapsed = -1;
+    zr_latency_stop(self->latency, result->request_id, zr_env_now(self->env), &elapsed);
+    zr_event_emit(self->events, ZR_EVENT_REQUEST_COMPLETED, "request=%llu worker=%lld status=%s latency_ms=%lld",
+                  (unsigned long long) result->request_id, (long long) result->worker_id,
+                  zr_job_status_name(result->status), (long long) elapsed);
+    zr_debug(self->log, "request %llu: answered %s by leader %lld (worker %lld) after %lld ms",
+             (unsigned long long) result->request_id, zr_job_status_name(result->status),
+             (long long) result->leader_id, (long long) result->worker_id, (long long) elapsed);
 }
 
 static void from_leader(gateway_t *self)
@@ -61,9 +86,10 @@ static void from_leader(gateway_t *self)
     zr_work_result_msg_t *result = &msg.work_result;
     zr_pending_verdict_t verdict = zr_pending_answer(self->pending, result->request_id,
                                                      result->leader_id, result->leader_epoch);
-    if (verdict == ZR_PENDING_ANSWERED)
+    if (verdict == ZR_PENDING_ANSWERED) {
+        answered(self, result);
         zr_inproc_result_forward(self->front, &payload);
-    else
+    } else
         zr_debug(self->log, "answer for request %llu from leader %lld: %s", (unsigned long long) result->request_id,
                  (long long) result->leader_id, zr_pending_verdict_name(verdict));
     zframe_destroy(&payload);
@@ -109,6 +135,11 @@ static void expire_waiting(gateway_t *self)
         snprintf(reason, sizeof reason, "no leader for %lld ms: the cluster cannot take work now",
                  (long long) expired.waited_ms);
         zr_inproc_fail_send(self->front, expired.request_id, 503, reason);
+        zr_latency_forget(self->latency, expired.request_id);
+        zr_event_emit(self->events, ZR_EVENT_REQUEST_EXPIRED, "request=%llu waited_ms=%lld",
+                      (unsigned long long) expired.request_id, (long long) expired.waited_ms);
+        zr_info(self->log, "request %llu: 503 after %lld ms without a leader",
+                (unsigned long long) expired.request_id, (long long) expired.waited_ms);
     }
 }
 
@@ -186,7 +217,9 @@ static int gateway_start(gateway_t *self, char *err, size_t size)
     zr_monitor_attach(self->leader, self->env, "gateway-to-leader");
     self->leader_views = zr_inproc_leader_subscribe(self->env);
     self->members_stream = zr_inproc_members_subscribe(self->env);
-    if (!(self->front = zr_http_front_for_node(config, self->env->node_id, err, size)))
+    self->latency = zr_latency_new(LATENCY_OPEN_MAX);
+    self->events = zr_events_open(self->env);
+    if (!(self->front = zr_http_front_for_env(self->env, err, size)))
         return -1;
     zr_inproc_typed_page_send(self->front, "/", 200, ZR_STATUS_PAGE_CONTENT_TYPE, zr_status_page_html);
     publish_cluster(self);
@@ -200,29 +233,33 @@ static void gateway_stop(gateway_t *self)
     zsock_destroy(&self->members_stream);
     zsock_destroy(&self->leader);
     zr_pending_destroy(&self->pending);
+    zr_latency_destroy(&self->latency);
+    zr_events_close(&self->events);
     zr_log_close(&self->log);
 }
 
-/* The process's metric lines, with the gateway's own added, go to the front's /metrics. */
-static void publish_metrics(gateway_t *self, const char *lines)
+/* The gateway's figures; the process renders /metrics from every actor's. */
+static void answer_stats(gateway_t *self, zsock_t *pipe)
 {
     zr_pending_stats_t stats;
     zr_pending_stats(self->pending, &stats);
-    char *all = zsys_sprintf("%szrun_gateway_pending %zu\nzrun_gateway_waiting_for_leader %zu\n"
-                             "zrun_gateway_resent_total %llu\nzrun_gateway_expired_total %llu\n"
-                             "zrun_gateway_dropped_total{reason=\"malformed\"} %llu\n",
-                             lines, stats.pending, stats.waiting, (unsigned long long) stats.resends,
-                             (unsigned long long) stats.expired, (unsigned long long) self->malformed);
-    zr_inproc_send_metrics(self->front, all);
-    zstr_free(&all);
+    zr_metrics_t *set = zr_metrics_new();
+    zr_metrics_add(set, ZR_M_GATEWAY_REQUESTS, NULL, (double) self->accepted);
+    zr_metrics_histogram(set, ZR_M_GATEWAY_DURATION, NULL, zr_latency_histogram(self->latency));
+    zr_metrics_add(set, ZR_M_GATEWAY_PENDING, NULL, (double) stats.pending);
+    zr_metrics_add(set, ZR_M_GATEWAY_QUEUE, NULL, (double) stats.waiting);
+    zr_metrics_add(set, ZR_M_GATEWAY_RESENT, NULL, (double) stats.resends);
+    zr_metrics_add(set, ZR_M_GATEWAY_EXPIRED, NULL, (double) stats.expired);
+    zr_metrics_add(set, ZR_M_GATEWAY_DROPPED, "malformed", (double) self->malformed);
+    zr_inproc_stats_reply(pipe, &set);
 }
 
 static bool handle_pipe(gateway_t *self, zsock_t *pipe)
 {
     zr_inproc_command_t command;
     bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
-    if (zr_inproc_is(&command, ZR_CMD_METRICS))
-        publish_metrics(self, command.text);
+    if (zr_inproc_is(&command, ZR_CMD_STATS))
+        answer_stats(self, pipe);
     zr_inproc_command_fini(&command);
     return go_on;
 }

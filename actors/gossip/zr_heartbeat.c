@@ -2,6 +2,8 @@
  * to the UDP sender, logs its facts in the contract's words, publishes membership, rejoins. */
 #include "actors/gossip/zr_heartbeat.h"
 #include "actors/gossip/zr_gossip.h"
+#include "actors/gossip/zr_gossip_events.h"
+#include "actors/gossip/zr_gossip_metrics.h"
 #include "actors/gossip/zr_gossip_text.h"
 #include "runtime/zr_actor.h"
 #include "runtime/zr_inproc.h"
@@ -19,6 +21,7 @@ typedef struct {
     zr_gossip_msg_t *scratch;       /* decoded message: 1.3 KB, kept off the stack */
     int64_t republish_at;
     uint64_t malformed;
+    zr_events_t *events;            /* suspicions, failures, joins, rejoins for the monitor port */
 } heartbeat_t;
 
 /* Each fact goes where the contract says: RECEIVED to the verbose log; FAILED to the summary
@@ -29,6 +32,7 @@ static void write_facts(heartbeat_t *self)
     char line[2048];
     while (zr_gossip_next_fact(self->gossip, &fact)) {
         zr_gossip_fact_text(&fact, line, sizeof line);
+        zr_gossip_events_fact(self->events, &fact);
         if (fact.kind == ZR_GOSSIP_FACT_RECEIVED)
             zr_log_fact(self->verbose, false, "%s", line);
         else if (fact.kind == ZR_GOSSIP_FACT_FAILED)
@@ -129,21 +133,10 @@ static void from_peer_server(heartbeat_t *self)
 
 static void answer_stats(heartbeat_t *self, zsock_t *pipe)
 {
-    zr_gossip_stats_t stats;
-    zr_gossip_stats(self->gossip, &stats);
-    zstr_sendf(pipe, "zrun_gossip_received_total %llu\nzrun_gossip_merged_total %llu\n"
-               "zrun_gossip_dropped_total{reason=\"from_failed\"} %llu\n"
-               "zrun_gossip_dropped_total{reason=\"malformed\"} %llu\n"
-               "zrun_gossip_suspicions_total %llu\nzrun_gossip_refutations_total %llu\n"
-               "zrun_gossip_failures_total %llu\nzrun_gossip_joins_total %llu\n"
-               "zrun_gossip_rejoins_total %llu\nzrun_gossip_stalls_total %llu\n"
-               "zrun_gossip_local_health %d\nzrun_gossip_incarnation %llu\nzrun_gossip_heartbeat_seq %llu\n",
-               (unsigned long long) stats.received, (unsigned long long) stats.merged,
-               (unsigned long long) stats.from_failed, (unsigned long long) self->malformed,
-               (unsigned long long) stats.suspicions, (unsigned long long) stats.refutations,
-               (unsigned long long) stats.failures, (unsigned long long) stats.joins,
-               (unsigned long long) stats.rejoins, (unsigned long long) stats.stalls, stats.health,
-               (unsigned long long) stats.incarnation, (unsigned long long) stats.heartbeat_seq);
+    zr_metrics_t *set = zr_metrics_new();
+    zr_gossip_metrics(self->gossip, zr_env_now(self->env), set);
+    zr_metrics_add(set, ZR_M_GOSSIP_DROPPED, "malformed", (double) self->malformed);
+    zr_inproc_stats_reply(pipe, &set);
 }
 
 static bool handle_pipe(heartbeat_t *self, zsock_t *pipe)
@@ -179,6 +172,7 @@ static int heartbeat_start(heartbeat_t *self, char *err, size_t size)
     self->log = zr_log_open(config->log_dir, node_id, "heartbeat");
     self->summary = zr_log_open(config->log_dir, node_id, "summary");
     self->verbose = zr_log_open(config->log_dir, node_id, "verbose");
+    self->events = zr_events_open(self->env);
     self->incoming = zr_inproc_udp_in_subscribe(self->env, ZR_MSG_GOSSIP);
     self->leader_views = zr_inproc_leader_subscribe(self->env);
     self->udp_out = zr_inproc_udp_out_connect(self->env);
@@ -194,6 +188,7 @@ static void heartbeat_stop(heartbeat_t *self)
     zsock_destroy(&self->leader_views);
     zr_log_close(&self->verbose);
     zr_log_close(&self->summary);
+    zr_events_close(&self->events);
     zr_log_close(&self->log);
     free(self->scratch);
     zr_gossip_destroy(&self->gossip);

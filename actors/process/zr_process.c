@@ -4,6 +4,8 @@
 #include "actors/election/zr_peer_server.h"
 #include "actors/gateway/zr_gateway.h"
 #include "actors/gossip/zr_heartbeat.h"
+#include "actors/observe/zr_node_report.h"
+#include "actors/observe/zr_status_collector.h"
 #include "actors/transport/zr_monitor.h"
 #include "actors/transport/zr_tcp_server.h"
 #include "actors/transport/zr_udp_actors.h"
@@ -19,6 +21,8 @@ typedef struct {
     zr_env_t env;
     bool gateway;
     zactor_t *monitor, *receiver, *sender, *heartbeat, *tcp, *peer, *gateway_actor, *front, *pool;
+    zactor_t *collector;     /* the gateway's /status */
+    zsock_t *pages;          /* to the process's HTTP front, whichever actor owns it */
     int64_t next_metrics;
 } process_t;
 
@@ -31,23 +35,36 @@ static zactor_t *start_actor(const char *name, zactor_fn *fn, void *args, char *
     return actor;
 }
 
-/* Every actor's metric lines, for the node's front or the gateway actor. Not the pool's: its
- * pipe belongs to the running role actor (a zmq socket must never be used by two threads). */
+/* GET /node: this process's own figures, as JSON, from the same samples as /metrics. */
+static void publish_node(process_t *self, const zr_metrics_t *all)
+{
+    zr_node_report_t report;
+    zr_node_report_from_metrics(&report, all, self->env.node_id);
+    char *json = zr_node_report_json(&report, zr_clock_wall_ms());
+    zr_inproc_typed_page_send(self->pages, "/node", 200, "application/json", json);
+    free(json);
+}
+
+/* Every actor's samples, merged and rendered once (each family contiguous) for the process's
+ * HTTP front. The pool's come through the role actor, which owns the pool's pipe (a zmq
+ * socket must never be used by two threads). */
 static void refresh_metrics(process_t *self)
 {
-    char *text = NULL;
-    size_t size = 0;
-    FILE *out = open_memstream(&text, &size);
-    zactor_t *actors[] = { self->monitor, self->receiver, self->sender, self->heartbeat, self->tcp, self->peer };
+    zr_metrics_t *all = zr_metrics_new();
+    zactor_t *actors[] = { self->monitor, self->receiver, self->sender, self->heartbeat, self->tcp,
+                           self->peer, self->gateway_actor, self->collector };
     for (size_t i = 0; i < sizeof actors / sizeof actors[0]; i++) {
-        char *lines = actors[i] ? zr_inproc_stats(actors[i]) : NULL;
-        if (lines)
-            fputs(lines, out);
-        zstr_free(&lines);
+        zr_metrics_t *set = actors[i] ? zr_inproc_stats(actors[i]) : NULL;
+        zr_metrics_merge(all, set);
+        zr_metrics_destroy(&set);
     }
-    fclose(out);
-    zr_inproc_send_metrics(self->front ? self->front : self->gateway_actor, text);
+    char *text = zr_metrics_render(all);
+    zr_inproc_send_metrics(self->pages, text);
     free(text);
+    publish_node(self, all);
+    if (self->collector)
+        zr_inproc_send_report(self->collector, all);
+    zr_metrics_destroy(&all);
     self->next_metrics = zr_env_now(&self->env) + METRICS_INTERVAL_MS;
 }
 
@@ -55,6 +72,7 @@ static zactor_t *start_pool(process_t *self, char *err, size_t size)
 {
     zr_runner_config_t runner;
     zr_runner_config_from_cluster(&runner, self->env.config, self->env.node_id);
+    runner.event_prefix = self->env.prefix;   /* JVM starts, recycles and kills go to the monitor */
     zactor_t *pool = zr_runner_pool_new(&runner);
     if (!pool)
         snprintf(err, size, "cannot start the runner pool (see %s/node-%d-runner.log)",
@@ -81,7 +99,7 @@ static int start_node(process_t *self, char *err, size_t size)
     zr_env_t *env = &self->env;
     if (!(self->tcp = start_actor("TCP server", zr_tcp_server_actor, env, err, size))
         || !(self->peer = start_actor("peer server", zr_peer_server_actor, env, err, size))
-        || !(self->front = zr_http_front_for_node(env->config, env->node_id, err, size)))
+        || !(self->front = zr_http_front_for_env(env, err, size)))
         return -1;
     refresh_metrics(self);   /* /metrics has figures while the JVMs warm up */
     if (!(self->pool = start_pool(self, err, size)))
@@ -94,11 +112,13 @@ static int start_gateway(process_t *self, char *err, size_t size)
 {
     zr_env_t *env = &self->env;
     return (self->peer = start_actor("peer server", zr_peer_server_actor, env, err, size))
-        && (self->gateway_actor = start_actor("gateway", zr_gateway_actor, env, err, size)) ? 0 : -1;
+        && (self->gateway_actor = start_actor("gateway", zr_gateway_actor, env, err, size))
+        && (self->collector = start_actor("status collector", zr_status_collector_actor, env, err, size)) ? 0 : -1;
 }
 
 static void stop_all(process_t *self)
 {
+    zr_actor_stop(&self->collector);
     zr_actor_stop(&self->front);
     zr_actor_stop(&self->gateway_actor);
     zr_actor_stop(&self->peer);
@@ -108,6 +128,7 @@ static void stop_all(process_t *self)
     zr_actor_stop(&self->sender);
     zr_actor_stop(&self->receiver);
     zr_actor_stop(&self->monitor);
+    zsock_destroy(&self->pages);
 }
 
 /* A node's HTTP front serves logs, metrics and health; work goes to the gateway. */
@@ -152,6 +173,7 @@ void zr_process_actor(zsock_t *pipe, void *args)
     self.env.monitored = true;   /* the monitor actor starts first and stops last */
     const zr_node_config_t *me = zr_env_me(&self.env);
     self.gateway = me && me->role == ZR_ROLE_GATEWAY;
+    self.pages = zr_inproc_pages_connect(&self.env);
     char err[600] = "";
     int rc = me ? start_common(&self, err, sizeof err) : -1;
     if (!me)

@@ -1,6 +1,7 @@
 /* zr_monitor: one PAIR per monitored socket (libzmq's monitor endpoints are PAIR, inproc only),
  * read by one actor and turned into text on a PUB that anything outside can subscribe to. */
 #include "actors/transport/zr_monitor.h"
+#include "actors/transport/zr_event_publisher.h"
 #include "runtime/zr_actor.h"
 #include "runtime/zr_addr.h"
 #include "runtime/zr_log.h"
@@ -15,11 +16,11 @@ typedef struct {
 
 typedef struct {
     int node_id;
-    zsock_t *control, *publisher;
+    zsock_t *control, *publisher, *events;
+    zr_event_publisher_t *lines;
     zlist_t *watched;        /* watched_t* */
     zpoller_t *poller;
     zr_log_t *log;
-    uint64_t published;
 } monitor_t;
 
 const char *zr_monitor_event_name(int event)
@@ -84,9 +85,7 @@ static void relay(monitor_t *self, watched_t *watched)
         uint32_t value;
         memcpy(&event, zframe_data(head), 2);
         memcpy(&value, zframe_data(head) + 2, 4);
-        zstr_sendf(self->publisher, "%d %s %s %u %s", self->node_id, watched->name,
-                   zr_monitor_event_name(event), value, endpoint);
-        self->published++;
+        zr_event_publisher_socket(self->lines, watched->name, zr_monitor_event_name(event), value, endpoint);
         if (event == ZMQ_EVENT_MONITOR_STOPPED) {
             zpoller_remove(self->poller, watched->pair);
             zlist_remove(self->watched, watched);
@@ -115,12 +114,16 @@ static int monitor_start(monitor_t *self, const zr_env_t *env, char *err, size_t
     /* Subscribers only send subscriptions: a peer announcing anything longer is cut off
      * before libzmq allocates what its length field claims. */
     zsock_set_maxmsgsize(self->publisher, 256);
+    zsock_set_sndhwm(self->publisher, ZR_EVENT_PUBLISHER_HWM);
     if (zsock_bind(self->publisher, "tcp://%s:%d", me->ipv4, me->udp_port + 1) < 0) {
         snprintf(err, size, "cannot bind the monitor port tcp://%s:%d: %s", me->ipv4, me->udp_port + 1,
                  zmq_strerror(zmq_errno()));
         return -1;
     }
-    zr_info(self->log, "socket events published on tcp://%s:%d", me->ipv4, me->udp_port + 1);
+    if (!(self->events = zr_inproc_bind(env, ZMQ_PULL, ZR_INPROC_EVENTS, err, size)))
+        return -1;
+    self->lines = zr_event_publisher_new(self->publisher, env->node_id);
+    zr_info(self->log, "socket and cluster events published on tcp://%s:%d", me->ipv4, me->udp_port + 1);
     return 0;
 }
 
@@ -132,6 +135,8 @@ static void monitor_stop(monitor_t *self)
         free(watched);
     }
     zlist_destroy(&self->watched);
+    zr_event_publisher_destroy(&self->lines);
+    zsock_destroy(&self->events);
     zsock_destroy(&self->publisher);
     zsock_destroy(&self->control);
     zr_log_close(&self->log);
@@ -141,9 +146,12 @@ static bool handle_pipe(monitor_t *self, zsock_t *pipe)
 {
     zr_inproc_command_t command;
     bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
-    if (zr_inproc_is(&command, ZR_CMD_STATS))
-        zstr_sendf(pipe, "zrun_monitor_events_total %llu\nzrun_monitor_sockets %zu\n",
-                   (unsigned long long) self->published, zlist_size(self->watched));
+    if (zr_inproc_is(&command, ZR_CMD_STATS)) {
+        zr_metrics_t *set = zr_metrics_new();
+        zr_metrics_add(set, ZR_M_MONITOR_SOCKETS, NULL, (double) zlist_size(self->watched));
+        zr_event_publisher_stats(self->lines, set);
+        zr_inproc_stats_reply(pipe, &set);
+    }
     zr_inproc_command_fini(&command);
     return go_on;
 }
@@ -157,7 +165,7 @@ void zr_monitor_actor(zsock_t *pipe, void *args)
         zr_actor_failed(pipe, err);
         return;
     }
-    self.poller = zpoller_new(pipe, self.control, NULL);
+    self.poller = zpoller_new(pipe, self.control, self.events, NULL);
     zr_actor_ready(pipe);
     for (bool running = true; running;) {
         void *which = zpoller_wait(self.poller, -1);
@@ -165,6 +173,8 @@ void zr_monitor_actor(zsock_t *pipe, void *args)
             running = handle_pipe(&self, pipe);
         else if (which == self.control)
             watch(&self);
+        else if (which == self.events)
+            zr_event_publisher_relay(self.lines, self.events);
         else if (which) {
             for (watched_t *w = zlist_first(self.watched); w; w = zlist_next(self.watched))
                 if (w->pair == which) {

@@ -6,8 +6,9 @@
 #include "runtime/zr_inproc.h"
 
 /* The actor (args: the node's zr_env_t): binds a PUB on the node's monitor port (udp_port + 1)
- * and publishes one text frame per event: "<node> <socket name> <EVENT> <value> <endpoint>".
- * Pipe: "STATS". */
+ * and publishes one text line per event (proto/PROTOCOL.md, "The monitor port"): the socket
+ * events it reads itself (kind=socket) and the cluster events every actor sends it over
+ * ZR_INPROC_EVENTS (runtime/zr_event.h). Pipe: "STATS". */
 void zr_monitor_actor(zsock_t *pipe, void *args);
 
 /* Called by the thread that owns socket, before it binds or connects: monitors it and hands

@@ -5,6 +5,7 @@
 #include "proto/zr_wire.h"
 #include "runtime/zr_actor.h"
 #include "runtime/zr_addr.h"
+#include "runtime/zr_event.h"
 #include "runtime/zr_log.h"
 
 typedef struct {
@@ -13,6 +14,9 @@ typedef struct {
     bool attached;
     zlist_t *backlog;            /* zmsg_t* waiting for a role actor */
     uint64_t relayed_in, relayed_out, malformed, backlog_dropped;
+    const zr_env_t *env;
+    zr_events_t *events;         /* drop events, at most one a second */
+    zr_event_throttle_t drops;
 } tcp_server_t;
 
 static bool accepted_type(int type)
@@ -32,6 +36,7 @@ static void deliver_inside(tcp_server_t *self, zmsg_t *msg)
         zmsg_t *oldest = zlist_pop(self->backlog);
         zmsg_destroy(&oldest);
         self->backlog_dropped++;
+        zr_event_drop(self->events, &self->drops, zr_env_now(self->env), "tcp", "backlog_full");
     }
     zlist_append(self->backlog, msg);
 }
@@ -45,6 +50,7 @@ static void from_network(tcp_server_t *self)
         || !accepted_type(type)) {
         self->malformed++;
         zr_debug(self->log, "dropped a malformed or unexpected tcp message (type %d)", type);
+        zr_event_drop(self->events, &self->drops, zr_env_now(self->env), "tcp", "malformed");
         zmsg_destroy(&msg);
         return;
     }
@@ -81,6 +87,8 @@ static void from_role_actor(tcp_server_t *self)
 static int server_start(tcp_server_t *self, const zr_env_t *env, char *err, size_t size)
 {
     self->log = zr_log_open(env->config->log_dir, env->node_id, "tcp-server");
+    self->env = env;
+    self->events = zr_events_open(env);
     self->backlog = zlist_new();
     const zr_node_config_t *me = zr_env_me(env);
     if (!me) {
@@ -114,6 +122,7 @@ static void server_stop(tcp_server_t *self)
     zlist_destroy(&self->backlog);
     zsock_destroy(&self->inside);
     zsock_destroy(&self->router);
+    zr_events_close(&self->events);
     zr_log_close(&self->log);
 }
 
@@ -121,14 +130,15 @@ static bool handle_pipe(tcp_server_t *self, zsock_t *pipe)
 {
     zr_inproc_command_t command;
     bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
-    if (zr_inproc_is(&command, ZR_CMD_STATS))
-        zstr_sendf(pipe, "zrun_tcp_relayed_total{direction=\"in\"} %llu\n"
-                   "zrun_tcp_relayed_total{direction=\"out\"} %llu\n"
-                   "zrun_tcp_dropped_total{reason=\"malformed\"} %llu\n"
-                   "zrun_tcp_dropped_total{reason=\"backlog_full\"} %llu\nzrun_tcp_backlog %zu\n",
-                   (unsigned long long) self->relayed_in, (unsigned long long) self->relayed_out,
-                   (unsigned long long) self->malformed, (unsigned long long) self->backlog_dropped,
-                   zlist_size(self->backlog));
+    if (zr_inproc_is(&command, ZR_CMD_STATS)) {
+        zr_metrics_t *set = zr_metrics_new();
+        zr_metrics_add(set, ZR_M_TCP_RELAYED, "in", (double) self->relayed_in);
+        zr_metrics_add(set, ZR_M_TCP_RELAYED, "out", (double) self->relayed_out);
+        zr_metrics_add(set, ZR_M_TCP_DROPPED, "malformed", (double) self->malformed);
+        zr_metrics_add(set, ZR_M_TCP_DROPPED, "backlog_full", (double) self->backlog_dropped);
+        zr_metrics_add(set, ZR_M_TCP_BACKLOG, NULL, (double) zlist_size(self->backlog));
+        zr_inproc_stats_reply(pipe, &set);
+    }
     zr_inproc_command_fini(&command);
     return go_on;
 }

@@ -3,6 +3,7 @@
 #include "actors/transport/zr_udp_actors.h"
 #include "proto/zr_proto.h"
 #include "runtime/zr_actor.h"
+#include "runtime/zr_event.h"
 #include "runtime/zr_log.h"
 
 typedef struct {
@@ -17,22 +18,25 @@ typedef struct {
     zr_proto_msg_t *scratch;                  /* decoded message, kept off the stack */
     zsock_t *members;                         /* membership changes (FAILED: drop the peer) */
     uint64_t from_unknown, from_dropped, wrong_transport, delivered;
+    const zr_env_t *env;
+    zr_events_t *events;                      /* drop events, at most one a second */
+    zr_event_throttle_t drops;
 } receiver_t;
 
-/* The sender id every UDP message carries, after a full decode. */
-static int validate(receiver_t *self, const uint8_t *data, size_t size, int *type)
+/* NULL if the datagram may go on, else why it is dropped. */
+static const char *validate(receiver_t *self, const uint8_t *data, size_t size, int *type)
 {
     zr_proto_msg_t *msg = self->scratch;
     zr_decode_status_t status = zr_proto_decode(data, size, msg);
     zr_decode_stats_add(&self->decode, status);
     if (status != ZR_DECODE_OK) {
         zr_debug(self->log, "dropped %zu-byte datagram: %s", size, zr_decode_status_name(status));
-        return -1;
+        return "malformed";
     }
     *type = msg->type;
     if (msg->type != ZR_MSG_ELECTION && msg->type != ZR_MSG_GOSSIP) {
         self->wrong_transport++;
-        return -1;
+        return "wrong_transport";
     }
     bool election = msg->type == ZR_MSG_ELECTION;
     int64_t sender = election ? msg->election.sender_id : msg->gossip.sender_id;
@@ -41,15 +45,15 @@ static int validate(receiver_t *self, const uint8_t *data, size_t size, int *typ
         self->from_unknown++;
         zr_debug(self->log, "dropped %s from unknown sender %lld", zr_msg_type_name(msg->type),
                  (long long) sender);
-        return -1;
+        return "unknown_sender";
     }
     /* Crash-stop per incarnation: a failed incarnation's (or an older one's) votes are dropped.
      * Gossip goes on to the detector, which reads what a failed sender says of us. */
     if (election && msg->election.incarnation <= self->failed_incarnation[index]) {
         self->from_dropped++;
-        return -1;
+        return "failed_sender";
     }
-    return 0;
+    return NULL;
 }
 
 static void drain_datagrams(receiver_t *self)
@@ -59,8 +63,11 @@ static void drain_datagrams(receiver_t *self)
     zr_udp_group_t group;
     while (zr_udp_bus_recv(self->bus, &group, buffer, &size)) {
         int type = 0;
-        if (validate(self, buffer, size, &type) != 0)
+        const char *dropped = validate(self, buffer, size, &type);
+        if (dropped) {
+            zr_event_drop(self->events, &self->drops, zr_env_now(self->env), "udp", dropped);
             continue;
+        }
         zr_inproc_udp_in_publish(self->publisher, (zr_msg_type_t) type, buffer, size);
         self->delivered++;
     }
@@ -69,17 +76,15 @@ static void drain_datagrams(receiver_t *self)
 static void answer_stats(receiver_t *self, zsock_t *pipe)
 {
     zr_udp_bus_stats_t bus = zr_udp_bus_stats(self->bus);
-    zstr_sendf(pipe,
-               "zrun_udp_received_total %llu\nzrun_udp_delivered_total %llu\n"
-               "zrun_udp_dropped_total{reason=\"malformed\"} %llu\n"
-               "zrun_udp_dropped_total{reason=\"unknown_sender\"} %llu\n"
-               "zrun_udp_dropped_total{reason=\"failed_sender\"} %llu\n"
-               "zrun_udp_dropped_total{reason=\"wrong_transport\"} %llu\n"
-               "zrun_udp_dropped_total{reason=\"oversize\"} %llu\n",
-               (unsigned long long) bus.received, (unsigned long long) self->delivered,
-               (unsigned long long) zr_decode_stats_dropped(&self->decode),
-               (unsigned long long) self->from_unknown, (unsigned long long) self->from_dropped,
-               (unsigned long long) self->wrong_transport, (unsigned long long) bus.recv_oversize);
+    zr_metrics_t *set = zr_metrics_new();
+    zr_metrics_add(set, ZR_M_UDP_RECEIVED, NULL, (double) bus.received);
+    zr_metrics_add(set, ZR_M_UDP_DELIVERED, NULL, (double) self->delivered);
+    zr_metrics_add(set, ZR_M_UDP_DROPPED, "malformed", (double) zr_decode_stats_dropped(&self->decode));
+    zr_metrics_add(set, ZR_M_UDP_DROPPED, "unknown_sender", (double) self->from_unknown);
+    zr_metrics_add(set, ZR_M_UDP_DROPPED, "failed_sender", (double) self->from_dropped);
+    zr_metrics_add(set, ZR_M_UDP_DROPPED, "wrong_transport", (double) self->wrong_transport);
+    zr_metrics_add(set, ZR_M_UDP_DROPPED, "oversize", (double) bus.recv_oversize);
+    zr_inproc_stats_reply(pipe, &set);
 }
 
 /* Crash-stop: every later election message from that incarnation of the peer (or an older one)
@@ -124,6 +129,8 @@ static int receiver_start(receiver_t *self, const zr_env_t *env, char *err, size
     self->config = env->config;
     self->node_id = env->node_id;
     self->incarnation = env->incarnation;
+    self->env = env;
+    self->events = zr_events_open(env);
     self->log = zr_log_open(env->config->log_dir, env->node_id, "udp-receiver");
     const zr_node_config_t *me = zr_env_me(env);
     if (!me) {
@@ -145,6 +152,7 @@ static void receiver_stop(receiver_t *self)
     free(self->scratch);
     zsock_destroy(&self->publisher);
     zr_udp_bus_destroy(&self->bus);
+    zr_events_close(&self->events);
     zr_log_close(&self->log);
 }
 

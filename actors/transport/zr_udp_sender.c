@@ -53,13 +53,12 @@ static void send_one(sender_t *self)
 static void answer_stats(sender_t *self, zsock_t *pipe)
 {
     zr_udp_bus_stats_t bus = zr_udp_bus_stats(self->bus);
-    zstr_sendf(pipe,
-               "zrun_udp_sent_total %llu\nzrun_udp_send_refused_total{reason=\"oversize\"} %llu\n"
-               "zrun_udp_send_refused_total{reason=\"unknown_peer\"} %llu\n"
-               "zrun_udp_send_refused_total{reason=\"failed\"} %llu\n",
-               (unsigned long long) bus.sent, (unsigned long long) bus.send_oversize,
-               (unsigned long long) bus.send_unknown_peer,
-               (unsigned long long) (bus.send_failed + self->malformed));
+    zr_metrics_t *set = zr_metrics_new();
+    zr_metrics_add(set, ZR_M_UDP_SENT, NULL, (double) bus.sent);
+    zr_metrics_add(set, ZR_M_UDP_REFUSED, "oversize", (double) bus.send_oversize);
+    zr_metrics_add(set, ZR_M_UDP_REFUSED, "unknown_peer", (double) bus.send_unknown_peer);
+    zr_metrics_add(set, ZR_M_UDP_REFUSED, "failed", (double) (bus.send_failed + self->malformed));
+    zr_inproc_stats_reply(pipe, &set);
 }
 
 void zr_udp_sender_actor(zsock_t *pipe, void *args)

@@ -5,6 +5,7 @@
 #include "runtime/zr_actor.h"
 #include "runtime/zr_job_key.h"
 #include "runtime/zr_log.h"
+#include "runtime/zr_pool_watch.h"
 
 typedef struct {
     zr_role_args_t role;
@@ -12,6 +13,7 @@ typedef struct {
     zr_log_t *log;
     zhashx_t *running;       /* job key -> the leader's identity at our ROUTER (zframe_t) */
     uint64_t accepted, fenced, malformed, duplicates, answered, unknown_results;
+    zr_pool_watch_t pool_watch;
 } follower_t;
 
 static void free_identity(void **item)
@@ -35,7 +37,8 @@ static void accept_request(follower_t *self, zframe_t *identity, zframe_t **payl
         self->duplicates++;   /* already running here: its one result answers both */
         return;
     }
-    zr_debug(self->log, "running request %llu", (unsigned long long) request->request_id);
+    zr_debug(self->log, "request %llu: running (from leader %lld, epoch %llu)", (unsigned long long) request->request_id,
+             (long long) request->leader_id, (unsigned long long) request->leader_epoch);
     zr_inproc_run_forward(self->role.pool, payload);
     self->accepted++;
 }
@@ -57,12 +60,15 @@ static void from_pool(follower_t *self)
 {
     zr_reply_t reply;
     if (zr_inproc_reply_recv(self->role.pool, &reply) != ZR_REPLY_RESULT) {
+        zr_pool_watch_take(&self->pool_watch, &reply);
         zr_inproc_reply_fini(&reply);
         return;
     }
     zr_job_key_t key = { reply.result.gateway_id, reply.result.request_id };
     zframe_t *identity = zhashx_lookup(self->running, &key);
     if (identity) {
+        zr_debug(self->log, "request %llu: %s, answered to leader %lld", (unsigned long long) key.request_id,
+                 zr_job_status_name((zr_job_status_t) reply.result.status), (long long) reply.result.leader_id);
         zr_inproc_work_send(self->link, identity, &reply.frame);
         zhashx_delete(self->running, &key);
         self->answered++;
@@ -75,15 +81,17 @@ static bool handle_pipe(follower_t *self, zsock_t *pipe)
 {
     zr_inproc_command_t command;
     bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
-    if (zr_inproc_is(&command, ZR_CMD_STATS))
-        zstr_sendf(pipe, "zrun_worker_jobs_total{outcome=\"accepted\"} %llu\n"
-                   "zrun_worker_jobs_total{outcome=\"answered\"} %llu\n"
-                   "zrun_worker_dropped_total{reason=\"fenced\"} %llu\n"
-                   "zrun_worker_dropped_total{reason=\"malformed\"} %llu\n"
-                   "zrun_worker_dropped_total{reason=\"duplicate\"} %llu\nzrun_worker_running %zu\n",
-                   (unsigned long long) self->accepted, (unsigned long long) self->answered,
-                   (unsigned long long) self->fenced, (unsigned long long) self->malformed,
-                   (unsigned long long) self->duplicates, zhashx_size(self->running));
+    if (zr_inproc_is(&command, ZR_CMD_STATS)) {
+        zr_metrics_t *set = zr_metrics_new();
+        zr_metrics_add(set, ZR_M_WORKER_JOBS, "accepted", (double) self->accepted);
+        zr_metrics_add(set, ZR_M_WORKER_JOBS, "answered", (double) self->answered);
+        zr_metrics_add(set, ZR_M_WORKER_DROPPED, "fenced", (double) self->fenced);
+        zr_metrics_add(set, ZR_M_WORKER_DROPPED, "malformed", (double) self->malformed);
+        zr_metrics_add(set, ZR_M_WORKER_DROPPED, "duplicate", (double) self->duplicates);
+        zr_metrics_add(set, ZR_M_WORKER_RUNNING, NULL, (double) zhashx_size(self->running));
+        zr_pool_watch_report(&self->pool_watch, self->role.pool, set);
+        zr_inproc_stats_reply(pipe, &set);
+    }
     zr_inproc_command_fini(&command);
     return go_on;
 }

@@ -2,10 +2,12 @@
  * dispatch core assign them round robin, sends them over one DEALER per worker, returns results. */
 #include "actors/work/zr_roles.h"
 #include "actors/work/zr_dispatch.h"
+#include "actors/work/zr_work_events.h"
 #include "actors/transport/zr_monitor.h"
 #include "proto/zr_proto_frame.h"
 #include "runtime/zr_actor.h"
 #include "runtime/zr_log.h"
+#include "runtime/zr_pool_watch.h"
 
 typedef struct {
     int64_t id;
@@ -23,6 +25,8 @@ typedef struct {
     zpoller_t *poller;
     zr_log_t *log;
     uint64_t fenced, malformed;
+    zr_pool_watch_t pool_watch;
+    zr_events_t *events;
 } leader_t;
 
 static void free_frame(void *item)
@@ -103,6 +107,7 @@ static void send_assignments(leader_t *self)
         zr_proto_msg_t msg = { .type = ZR_MSG_WORK_REQUEST };
         msg.work_request = (zr_work_request_msg_t) { 0, out.request_id, out.gateway_id, out.leader_id,
                                                      out.epoch, { (const char *) out.source, out.source_len } };
+        zr_work_events_assigned(self->events, self->log, &out);
         if (out.worker_id == self->env->node_id) {   /* no worker left: run it here */
             zr_inproc_run(self->role.pool, &msg.work_request);
             continue;
@@ -140,6 +145,8 @@ static void submit(leader_t *self, zframe_t *identity, const zr_work_request_msg
     zhash_freefn(self->gateway_routes, key, free_frame);
     zr_dispatch_verdict_t verdict = zr_dispatch_submit(self->dispatch, request->gateway_id,
         request->request_id, request->source.data, request->source.size, zr_env_now(self->env));
+    zr_debug(self->log, "request %llu: from gateway %lld: %s", (unsigned long long) request->request_id,
+             (long long) request->gateway_id, zr_dispatch_verdict_name(verdict));
     if (verdict == ZR_DISPATCH_DONE)
         answer_from_cache(self, request->gateway_id, request->request_id);
 }
@@ -179,8 +186,10 @@ static void complete(leader_t *self, int64_t worker_id, zframe_t **payload)
     zr_work_result_msg_t *result = &decoded.work_result;
     zr_dispatch_verdict_t verdict = zr_dispatch_complete(self->dispatch, result->gateway_id,
         result->request_id, worker_id, result->leader_epoch, zframe_data(*payload), zframe_size(*payload));
-    if (verdict == ZR_DISPATCH_ACCEPTED)
+    if (verdict == ZR_DISPATCH_ACCEPTED) {
+        zr_work_events_completed(self->events, self->log, result);
         send_frame_to_gateway(self, result->gateway_id, payload);
+    }
     else
         zr_debug(self->log, "result of request %llu from %lld: %s", (unsigned long long) result->request_id,
                  (long long) worker_id, zr_dispatch_verdict_name(verdict));
@@ -200,30 +209,28 @@ static void from_local_pool(leader_t *self)
     zr_reply_t reply;
     if (zr_inproc_reply_recv(self->role.pool, &reply) == ZR_REPLY_RESULT)
         complete(self, self->env->node_id, &reply.frame);
+    else
+        zr_pool_watch_take(&self->pool_watch, &reply);
     zr_inproc_reply_fini(&reply);
 }
 
 static void answer_stats(leader_t *self, zsock_t *pipe)
 {
-    char *text = NULL;
-    size_t size = 0;
-    FILE *out = open_memstream(&text, &size);
+    zr_metrics_t *set = zr_metrics_new();
     zr_dispatch_worker_stats_t worker;
-    for (size_t i = 0; zr_dispatch_worker_stats_at(self->dispatch, i, &worker); i++)
-        fprintf(out, "zrun_leader_assigned_total{worker=\"%lld\"} %llu\n"
-                     "zrun_leader_completed_total{worker=\"%lld\"} %llu\n",
-                (long long) worker.id, (unsigned long long) worker.assigned,
-                (long long) worker.id, (unsigned long long) worker.completed);
+    for (size_t i = 0; zr_dispatch_worker_stats_at(self->dispatch, i, &worker); i++) {
+        zr_metrics_add_id(set, ZR_M_LEADER_ASSIGNED, worker.id, (double) worker.assigned);
+        zr_metrics_add_id(set, ZR_M_LEADER_COMPLETED, worker.id, (double) worker.completed);
+    }
     zr_dispatch_stats_t stats;
     zr_dispatch_stats(self->dispatch, &stats);
-    fprintf(out, "zrun_leader_in_flight %zu\nzrun_leader_reassigned_total %llu\n"
-                 "zrun_leader_dropped_total{reason=\"fenced\"} %llu\n"
-                 "zrun_leader_dropped_total{reason=\"malformed\"} %llu\n",
-            stats.in_flight, (unsigned long long) (stats.reassigned_failover + stats.reassigned_timeout),
-            (unsigned long long) self->fenced, (unsigned long long) self->malformed);
-    fclose(out);
-    zstr_send(pipe, text);
-    free(text);
+    zr_metrics_add(set, ZR_M_LEADER_IN_FLIGHT, NULL, (double) stats.in_flight);
+    zr_metrics_add(set, ZR_M_LEADER_REASSIGNED, "failover", (double) stats.reassigned_failover);
+    zr_metrics_add(set, ZR_M_LEADER_REASSIGNED, "timeout", (double) stats.reassigned_timeout);
+    zr_metrics_add(set, ZR_M_LEADER_DROPPED, "fenced", (double) self->fenced);
+    zr_metrics_add(set, ZR_M_LEADER_DROPPED, "malformed", (double) self->malformed);
+    zr_pool_watch_report(&self->pool_watch, self->role.pool, set);
+    zr_inproc_stats_reply(pipe, &set);
 }
 
 static void worker_down(leader_t *self, int64_t id)
@@ -252,6 +259,7 @@ static void leader_start(leader_t *self, zsock_t *pipe)
 {
     self->env = self->role.env;
     self->log = zr_log_open(self->env->config->log_dir, self->env->node_id, "leader");
+    self->events = zr_events_open(self->env);
     self->dispatch = zr_dispatch_new(self->env->node_id, self->role.epoch);
     /* A job whose worker neither answers nor is declared dead goes to the next one once. */
     zr_dispatch_set_timeout(self->dispatch, self->env->config->runner_wall_ms + 5000);
@@ -271,6 +279,7 @@ static void leader_stop(leader_t *self)
     zr_inproc_work_link_close(&self->link);
     zhash_destroy(&self->gateway_routes);
     zr_dispatch_destroy(&self->dispatch);
+    zr_events_close(&self->events);
     zr_log_close(&self->log);
 }
 

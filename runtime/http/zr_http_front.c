@@ -11,6 +11,7 @@
 
 typedef struct {
     zsock_t *pipe;
+    zsock_t *pages;             /* PAGE and METRICS from the process's other actors; may be NULL */
     char *bind_address;
     char *summary_log;
     char *verbose_log;
@@ -49,6 +50,18 @@ static char *copy_or_null(const char *text)
     return text ? strdup(text) : NULL;
 }
 
+static zsock_t *bind_pages(const char *endpoint, char **error)
+{
+    zsock_t *pages = zsock_new(ZMQ_PULL);
+    zsock_set_linger(pages, 0);
+    if (zsock_bind(pages, "%s", endpoint) == 0)
+        return pages;
+    zsock_destroy(&pages);
+    if (asprintf(error, "cannot bind %s", endpoint) < 0)
+        *error = NULL;
+    return NULL;
+}
+
 static zr_http_front_t *front_new(zsock_t *pipe, const zr_http_front_config_t *config, char **error)
 {
     zr_http_front_t *self = calloc(1, sizeof *self);
@@ -69,6 +82,8 @@ static zr_http_front_t *front_new(zsock_t *pipe, const zr_http_front_config_t *c
         .summary_log = self->summary_log, .verbose_log = self->verbose_log,
     };
     self->server = zr_http_server_new(&server_config, pipe, self->log, error);
+    if (self->server && config->pages_endpoint && !(self->pages = bind_pages(config->pages_endpoint, error)))
+        zr_http_server_destroy(&self->server);
     return self;
 }
 
@@ -76,12 +91,30 @@ static void front_destroy(zr_http_front_t **self_p)
 {
     zr_http_front_t *self = *self_p;
     zr_http_server_destroy(&self->server);
+    zsock_destroy(&self->pages);
     zr_log_close(&self->log);
     free(self->bind_address);
     free(self->summary_log);
     free(self->verbose_log);
     free(self);
     *self_p = NULL;
+}
+
+/* A page or metrics from another actor; anything else on that endpoint is ignored. */
+static void handle_pages(zr_http_front_t *self)
+{
+    zr_front_msg_t msg;
+    for (int handled = 0; handled < PIPE_BATCH && (zsock_events(self->pages) & ZMQ_POLLIN); handled++) {
+        if (!zr_inproc_front_recv(self->pages, &msg))
+            return;
+        if (msg.kind == ZR_FRONT_PAGE)
+            zr_http_server_set_page(self->server, msg.path, (unsigned) msg.status, msg.text, msg.type, msg.json);
+        else if (msg.kind == ZR_FRONT_METRICS)
+            zr_http_server_set_owner_metrics(self->server, msg.text);
+        else
+            zr_warn(self->log, "unexpected message on the pages endpoint dropped");
+        zr_inproc_front_fini(&msg);
+    }
 }
 
 static void handle_pipe_message(zr_http_front_t *self)
@@ -115,14 +148,17 @@ static void serve(zr_http_front_t *self)
         zmq_pollitem_t items[] = {
             { zsock_resolve(self->pipe), 0, ZMQ_POLLIN, 0 },
             { NULL, self->server->epoll_fd, ZMQ_POLLIN, 0 },
+            { self->pages ? zsock_resolve(self->pages) : NULL, 0, ZMQ_POLLIN, 0 },
         };
-        int ready = zmq_poll(items, 2, zr_http_server_timeout(self->server));
+        int ready = zmq_poll(items, self->pages ? 3 : 2, zr_http_server_timeout(self->server));
         if (ready < 0 && zmq_errno() != EINTR) {
             zr_error(self->log, "poll failed: %s", zmq_strerror(zmq_errno()));
             break;
         }
         if (ready > 0 && (items[0].revents & ZMQ_POLLIN))
             handle_pipe(self);
+        if (ready > 0 && self->pages && (items[2].revents & ZMQ_POLLIN))
+            handle_pages(self);
         zr_http_server_run(self->server);
     }
 }
@@ -179,11 +215,13 @@ zactor_t *zr_http_front_new(const zr_http_front_config_t *config, int *port, cha
     return NULL;
 }
 
-zactor_t *zr_http_front_for_node(const zr_config_t *cluster, int node_id, char *err, size_t err_size)
+static zactor_t *front_for(const zr_config_t *cluster, int node_id, const char *pages, char *err,
+                           size_t err_size)
 {
     zr_http_front_config_t config;
     zr_http_front_paths_t paths;
     zr_http_front_config_from_cluster(&config, &paths, cluster, node_id);
+    config.pages_endpoint = pages;
     char *error = NULL;
     zactor_t *front = zr_http_front_new(&config, NULL, &error);
     if (!front)
@@ -191,4 +229,15 @@ zactor_t *zr_http_front_for_node(const zr_config_t *cluster, int node_id, char *
                  error ? error : "unknown error");
     free(error);
     return front;
+}
+
+zactor_t *zr_http_front_for_node(const zr_config_t *cluster, int node_id, char *err, size_t err_size)
+{
+    return front_for(cluster, node_id, NULL, err, err_size);
+}
+
+zactor_t *zr_http_front_for_env(const zr_env_t *env, char *err, size_t err_size)
+{
+    char pages[256];
+    return front_for(env->config, env->node_id, zr_inproc_endpoint(env, ZR_INPROC_PAGES, pages), err, err_size);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "runtime/zr_config.h"
+#include "runtime/zr_inproc.h"
 
 #define ZR_HTTP_BODY_LIMIT_DEFAULT (1024 * 1024)
 
@@ -20,6 +21,8 @@ typedef struct {
     const char *log_dir;        /* front's log: <log_dir>/node-<id>-http.log; NULL: none */
     const char *summary_log;    /* file served at /logs/summary; NULL: 404 */
     const char *verbose_log;    /* file served at /logs/verbose; NULL: 404 */
+    const char *pages_endpoint; /* binds a PULL there: PAGE and METRICS from any actor of the
+                                   process (zr_inproc_pages_connect); NULL: the pipe only */
 } zr_http_front_config_t;
 
 void zr_http_front_config_defaults(zr_http_front_config_t *config);
@@ -35,6 +38,8 @@ void zr_http_front_config_from_cluster(zr_http_front_config_t *config, zr_http_f
 /* Starts the front of node_id in a cluster file (as zr_http_front_config_from_cluster says);
  * NULL with "cannot serve HTTP on <address>:<port>: <reason>" in err. */
 zactor_t *zr_http_front_for_node(const zr_config_t *cluster, int node_id, char *err, size_t err_size);
+/* The same for a process's actors: the front also takes pages from the env's pages endpoint. */
+zactor_t *zr_http_front_for_env(const zr_env_t *env, char *err, size_t err_size);
 
 /* The actor function; args is a zr_http_front_config_t (copied before the actor signals). */
 void zr_http_front_actor(zsock_t *pipe, void *args);

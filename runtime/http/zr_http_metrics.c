@@ -1,6 +1,7 @@
 /* zr_http_metrics: counters owned by the HTTP front actor (single thread, no locks).
- * Rendering follows the Prometheus text format: HELP and TYPE lines, one sample per line. */
+ * Rendered through the metrics catalog: HELP and TYPE lines, one sample per line. */
 #include "runtime/http/zr_http_metrics.h"
+#include "runtime/zr_metrics.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -54,51 +55,29 @@ uint64_t zr_http_metrics_responses(const zr_http_metrics_t *self, unsigned statu
     return status >= STATUS_MIN && status <= STATUS_MAX ? self->responses[status - STATUS_MIN] : 0;
 }
 
-static void render_header(FILE *out, const char *name, const char *type, const char *help)
-{
-    fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-static void render_single(FILE *out, const char *name, const char *type, const char *help,
-                          uint64_t value)
-{
-    render_header(out, name, type, help);
-    fprintf(out, "%s %llu\n", name, (unsigned long long) value);
-}
-
-static void render_responses(FILE *out, const zr_http_metrics_t *self)
-{
-    render_header(out, "zrun_http_responses_total", "counter", "HTTP responses sent, by status code.");
-    for (unsigned status = STATUS_MIN; status <= STATUS_MAX; status++)
-        if (self->responses[status - STATUS_MIN])
-            fprintf(out, "zrun_http_responses_total{code=\"%u\"} %llu\n", status,
-                    (unsigned long long) self->responses[status - STATUS_MIN]);
-    if (self->responses_other)
-        fprintf(out, "zrun_http_responses_total{code=\"other\"} %llu\n",
-                (unsigned long long) self->responses_other);
-}
-
+/* The front's own families through the catalog (runtime/zr_metrics_catalog.h), then the
+ * owner's text: the process's families, rendered by the same catalog (no family in both). */
 char *zr_http_metrics_render(const zr_http_metrics_t *self, size_t in_flight,
                              const char *owner_lines)
 {
+    zr_metrics_t *set = zr_metrics_new();
+    for (unsigned status = STATUS_MIN; status <= STATUS_MAX; status++)
+        if (self->responses[status - STATUS_MIN])
+            zr_metrics_add_id(set, ZR_M_HTTP_RESPONSES, status, (double) self->responses[status - STATUS_MIN]);
+    if (self->responses_other)
+        zr_metrics_add(set, ZR_M_HTTP_RESPONSES, "other", (double) self->responses_other);
+    zr_metrics_add(set, ZR_M_HTTP_IN_FLIGHT, NULL, (double) in_flight);
+    zr_metrics_add(set, ZR_M_HTTP_BODY_IN, NULL, (double) self->request_bytes);
+    zr_metrics_add(set, ZR_M_HTTP_BODY_OUT, NULL, (double) self->response_bytes);
+    zr_metrics_add(set, ZR_M_HTTP_ABORTED, NULL, (double) self->aborted);
+    zr_metrics_add(set, ZR_M_HTTP_RESULTS_DROPPED, NULL, (double) self->dropped);
+    char *own = zr_metrics_render(set);
+    zr_metrics_destroy(&set);
+    if (!owner_lines || !*owner_lines)
+        return own;
     char *text = NULL;
-    size_t size = 0;
-    FILE *out = open_memstream(&text, &size);
-    if (!out)
+    if (asprintf(&text, "%s%s", own, owner_lines) < 0)
         abort();
-    render_responses(out, self);
-    render_single(out, "zrun_http_requests_in_flight", "gauge",
-                  "Jobs accepted and waiting for their result.", in_flight);
-    render_single(out, "zrun_http_request_body_bytes_total", "counter",
-                  "Request body bytes received.", self->request_bytes);
-    render_single(out, "zrun_http_response_body_bytes_total", "counter",
-                  "Response body bytes queued.", self->response_bytes);
-    render_single(out, "zrun_http_connections_aborted_total", "counter",
-                  "Requests whose connection ended before the response was sent.", self->aborted);
-    render_single(out, "zrun_http_results_dropped_total", "counter",
-                  "Job results that arrived for a request no longer waiting.", self->dropped);
-    if (owner_lines)
-        fputs(owner_lines, out);
-    fclose(out);
+    free(own);
     return text;
 }

@@ -4,6 +4,7 @@
 #include "runtime/zr_actor.h"
 #include "runtime/zr_clock.h"
 #include "proto/zr_proto_frame.h"
+#include "runtime/zr_event.h"
 #include "runtime/zr_inproc.h"
 #include "runtime/zr_log.h"
 #include "runtime/runner/zr_runner_cgroup.h"
@@ -25,6 +26,7 @@
 #define JVM_BASE_TASKS 40       /* threads of a runner JVM itself, with room to spare (measured: 14) */
 #define JVM_NATIVE_MB 384       /* non-heap memory a runner JVM may use (javac, metaspace, code) */
 #define OOM_EXIT_CODE 3         /* -XX:+ExitOnOutOfMemoryError */
+#define RECENT_JOBS 100         /* the p50 of recent executions is over this many */
 
 typedef struct {
     zr_runner_jvm_t *jvm;       /* NULL while the slot is down */
@@ -41,7 +43,9 @@ typedef struct {
 
 typedef struct {
     uint64_t jobs, ok, compile_errors, runtime_errors, limits, internal, timeouts, deaths, spawns;
-    uint64_t malformed;
+    uint64_t malformed, recycles;
+    zr_histogram_t compile, run;    /* as the JVMs measured each job */
+    zr_window_t recent;             /* compile + run of the latest jobs, ms */
 } stats_t;
 
 typedef struct {
@@ -56,6 +60,7 @@ typedef struct {
     uint64_t last_job_id;
     bool started, terminated;
     stats_t stats;
+    zr_events_t *events;        /* JVM starts, recycles and kills (NULL: no monitor) */
 } pool_t;
 
 /* ---- jobs and answers ---- */
@@ -109,6 +114,9 @@ static void answer(pool_t *self, uint64_t id, zr_job_status_t status, const char
         return;
     zr_work_result_msg_t result = result_of(self, job, status, body, body_len);
     if (reply) {
+        zr_histogram_observe_ms(&self->stats.compile, reply->compile_ms);
+        zr_histogram_observe_ms(&self->stats.run, reply->run_ms);
+        zr_window_add(&self->stats.recent, (double) reply->compile_ms + (double) reply->run_ms);
         result.out = (zr_wire_bytes_t) { (const char *) reply->out, reply->out_len };
         result.err = (zr_wire_bytes_t) { (const char *) reply->err, reply->err_len };
         result.compile_ms = reply->compile_ms;
@@ -121,14 +129,24 @@ static void answer(pool_t *self, uint64_t id, zr_job_status_t status, const char
         zr_inproc_result_send(self->pipe, &result);
     }
     count_answer(self, status);
+    zr_debug(self->log, "request %llu (job %llu): %s", (unsigned long long) job->request.request_id,
+             (unsigned long long) id, zr_job_status_name(status));
     char key[17];
     job_key(id, key);
     zhash_delete(self->jobs, key);
 }
 
+/* The request a job runs (0 if the job is gone), for logs and events. */
+static uint64_t request_of(pool_t *self, uint64_t job_id)
+{
+    job_t *job = job_find(self, job_id);
+    return job ? job->request.request_id : 0;
+}
+
 static void answer_text(pool_t *self, uint64_t id, zr_job_status_t status, const char *text)
 {
-    zr_info(self->log, "job %llu: %s: %s", (unsigned long long) id, zr_job_status_name(status), text);
+    zr_info(self->log, "request %llu (job %llu): %s: %s", (unsigned long long) request_of(self, id),
+            (unsigned long long) id, zr_job_status_name(status), text);
     answer(self, id, status, text, strlen(text), NULL);
 }
 
@@ -205,6 +223,7 @@ static void spawn(pool_t *self, int index)
         return;
     }
     zr_info(self->log, "JVM %d: started pid %d", index, (int) zr_runner_jvm_pid(slot->jvm));
+    zr_event_emit(self->events, ZR_EVENT_JVM_START, "slot=%d pid=%d", index, (int) zr_runner_jvm_pid(slot->jvm));
 }
 
 /* Why a JVM that was running a job ended, as the job's answer. */
@@ -237,7 +256,10 @@ static void jvm_ended(pool_t *self, int index, const char *why)
     uint64_t job_id;
     self->stats.deaths++;
     zr_warn(self->log, "JVM %d: %s (%s)", index, why, text);
-    if (zr_runner_sched_died(self->sched, index, zr_clock_now_ms(&self->clock), &job_id))
+    bool had_job = zr_runner_sched_died(self->sched, index, zr_clock_now_ms(&self->clock), &job_id);
+    zr_event_emit_reason(self->events, ZR_EVENT_JVM_KILL, text, "slot=%d request=%llu why=%s", index,
+                         (unsigned long long) (had_job ? request_of(self, job_id) : 0), why);
+    if (had_job)
         answer_text(self, job_id, ZR_JOB_LIMIT, text);
 }
 
@@ -254,6 +276,8 @@ static void on_done(pool_t *self, int index, const zr_runner_reply_t *reply)
     answer(self, job_id, (zr_job_status_t) reply->status, (const char *) reply->body, reply->body_len, reply);
     if (zr_runner_sched_done(self->sched, index, recycle, zr_clock_now_ms(&self->clock))) {
         zr_info(self->log, "JVM %d: replaced (%s)", index, recycle ? "job left threads or files" : "job quota");
+        self->stats.recycles++;
+        zr_event_emit(self->events, ZR_EVENT_JVM_RECYCLE, "slot=%d reason=%s", index, recycle ? "leftovers" : "quota");
         slot_kill(&self->slots[index]);
     }
 }
@@ -316,11 +340,14 @@ static void run_expiry(pool_t *self, zr_expiry_t expiry, int index, uint64_t job
     slot_kill(&self->slots[index]);
     if (expiry == ZR_EXPIRY_START) {
         zr_error(self->log, "JVM %d: not ready within %d ms; killed", index, START_MS);
+        zr_event_emit_reason(self->events, ZR_EVENT_JVM_KILL, "not ready in time", "slot=%d", index);
         return;
     }
     char text[128];
     snprintf(text, sizeof text, "Time limit exceeded: run() did not return within %d ms", self->config.wall_ms);
     self->stats.timeouts++;
+    zr_event_emit_reason(self->events, ZR_EVENT_JVM_KILL, text, "slot=%d request=%llu", index,
+                         (unsigned long long) request_of(self, job_id));
     answer_text(self, job_id, ZR_JOB_LIMIT, text);
 }
 
@@ -362,6 +389,8 @@ static void on_run(pool_t *self, zframe_t **frame)
     zhash_insert(self->jobs, key, job);
     zhash_freefn(self->jobs, key, job_free);
     self->stats.jobs++;
+    zr_debug(self->log, "request %llu: queued as job %llu", (unsigned long long) job->request.request_id,
+             (unsigned long long) job->id);
     zr_runner_sched_submit(self->sched, job->id);
 }
 
@@ -386,9 +415,10 @@ static void on_stats(pool_t *self)
         .queued = (uint32_t) zr_runner_sched_queued(self->sched),
         .jobs = s->jobs, .ok = s->ok, .compile_errors = s->compile_errors,
         .runtime_errors = s->runtime_errors, .limits = s->limits, .internal = s->internal,
-        .timeouts = s->timeouts, .deaths = s->deaths, .spawns = s->spawns,
-        .rss_kb = total_rss_kb(self),
+        .timeouts = s->timeouts, .deaths = s->deaths, .spawns = s->spawns, .recycles = s->recycles,
+        .rss_kb = total_rss_kb(self), .compile = s->compile, .run = s->run, .recent_p50_ms = -1,
     };
+    zr_window_percentile(&s->recent, 0.5, &stats.recent_p50_ms);
     zr_inproc_pool_stats_reply(self->pipe, &stats);
 }
 
@@ -522,6 +552,8 @@ static pool_t *pool_new(zsock_t *pipe, zr_runner_setup_t *setup)
     self->sched = zr_runner_sched_new(config->jvms, &sched);
     self->slots = calloc((size_t) config->jvms, sizeof *self->slots);
     self->jobs = zhash_new();
+    zr_window_init(&self->stats.recent, RECENT_JOBS);
+    self->events = zr_events_open_prefix(config->event_prefix);
     return self;
 }
 
@@ -533,6 +565,7 @@ static void pool_destroy(pool_t **self_p)
     free(self->slots);
     zr_runner_sched_destroy(&self->sched);
     zhash_destroy(&self->jobs);
+    zr_events_close(&self->events);
     zr_log_close(&self->log);
     zr_runner_setup_destroy(&self->setup);
     free(self);

@@ -19,6 +19,8 @@ typedef struct {
     const char *scratch_dir;  /* the only place jobs may write files */
     const char *log_dir;      /* NULL: no log file */
     int node_id;              /* names the log file and fills result.worker_id */
+    const char *event_prefix; /* the process's inproc prefix: JVM starts, recycles and kills go
+                                 to its monitor as events (runtime/zr_event.h); NULL: none */
 } zr_runner_config_t;
 
 void zr_runner_config_defaults(zr_runner_config_t *config);

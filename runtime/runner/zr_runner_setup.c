@@ -72,6 +72,7 @@ zr_runner_setup_t *zr_runner_setup_new(const zr_runner_config_t *config)
     c->classes_dir = copy(c->classes_dir ? c->classes_dir : d.classes_dir);
     c->scratch_dir = copy(c->scratch_dir ? c->scratch_dir : d.scratch_dir);
     c->log_dir = copy(c->log_dir);
+    c->event_prefix = copy(c->event_prefix);
     return self;
 }
 
@@ -84,6 +85,7 @@ void zr_runner_setup_destroy(zr_runner_setup_t **self_p)
     free((char *) c->classes_dir);
     free((char *) c->scratch_dir);
     free((char *) c->log_dir);
+    free((char *) c->event_prefix);
     free(*self_p);
     *self_p = NULL;
 }

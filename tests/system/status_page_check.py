@@ -6,7 +6,8 @@
 --mock     the URL is tests/system/status_page_mock.py: every phase (healthy, no leader,
            connection lost, new leader, no /status) is driven through its /mock/phase control.
 --gateway  the URL is a real zrun gateway: only what holds on any live cluster is checked
-           (the page is self-contained, the ring matches /cluster, a Java class runs).
+           (the page is self-contained, the ring matches /cluster, a Java class runs, and the
+           gateway's /status gives worker figures, traffic and at least one event).
 Prints one "ok:" line per check; on failure saves failure.png and the browser's console log.
 """
 import argparse
@@ -324,6 +325,10 @@ def check_gateway(page):
     hello = 'public class Hello {\n    public String run() {\n        return "Hello from the status page test";\n    }\n}'
     check_run(page, hello, "HTTP 200", lambda run: run["result"] == "Hello from the status page test",
               "pasted Java runs on the cluster")
+    page.wait_until("the gateway's /status feeds the page: worker figures, traffic and events", lambda s:
+                    not has_notice(s, "info") and s["rps"]["samples"] > 0 and len(s["events"]) > 0
+                    and any(re.match(r"\d+$", row["cells"][5]) for row in s["rows"])
+                    and any(re.match(r"\d+ / \d+", row["cells"][6]) for row in s["rows"]))
     page.screenshot("status-page.png")
     check_loaded_nothing_else(page)
 

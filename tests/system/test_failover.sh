@@ -46,7 +46,7 @@ kill -9 "$(pid_of 2)"
 wait "$sender"
 check 1 30
 wait_for 30 "node 2 to leave /cluster" absent 2
-monitor_saw_it() { grep -qE '^[0-9-]+ [0-9:]+ 5 leader-to-2 (DISCONNECTED|CLOSED|CONNECT_RETRIED) ' "$WORK/monitor.out"; }
+monitor_saw_it() { grep -qE '^[0-9T:.-]+Z 5 socket socket=leader-to-2 event=(DISCONNECTED|CLOSED|CONNECT_RETRIED) ' "$WORK/monitor.out"; }
 wait_for 10 "zrun monitor to show leader 5 losing its connection to node 2" monitor_saw_it
 echo "30 of 30 correct; node 2 is gone; zrun monitor saw: $(grep -m1 'leader-to-2' "$WORK/monitor.out")"
 

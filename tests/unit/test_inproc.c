@@ -190,6 +190,81 @@ static void pool_and_front_messages_round_trip(void **state)
     zsock_destroy(&b);
 }
 
+/* Events: what an actor sends is what the monitor takes; the monitor's queue never blocks a
+ * sender (a full one loses the event); malformed messages are refused. */
+static void events_round_trip_and_a_full_queue_never_blocks(void **state)
+{
+    char endpoint[256];
+    zsock_t *pull = zsock_new(ZMQ_PULL);
+    zsock_set_rcvhwm(pull, 1);   /* before bind: inproc takes the binder's options at bind */
+    assert_int_equal(zsock_bind(pull, "%s", zr_inproc_endpoint(&env_a, ZR_INPROC_EVENTS, endpoint)), 0);
+    zsock_t *push = zr_inproc_events_connect(&env_a, 1);
+    zr_inproc_event_t sent = { ZR_EVENT_FAILURE, 1234, "peer=2", "", 7 }, got;
+    assert_int_equal(zr_inproc_event_send(push, &sent), 0);
+    int refused = 0;
+    for (int i = 0; i < 100; i++)   /* nobody reads: the queues fill, sends fail at once */
+        refused += zr_inproc_event_send(push, &sent) != 0;
+    assert_true(refused > 90);
+    assert_true(zr_inproc_event_take(pull, &got));
+    assert_int_equal(got.kind, ZR_EVENT_FAILURE);
+    assert_int_equal(got.t_ms, 1234);
+    assert_string_equal(got.fields, "peer=2");
+    assert_string_equal(got.reason, "");
+    assert_int_equal(got.dropped, 7);
+    zr_inproc_event_fini(&got);
+    while (zsock_events(pull) & ZMQ_POLLIN) {
+        assert_true(zr_inproc_event_take(pull, &got));
+        zr_inproc_event_fini(&got);
+    }
+    zsock_t *raw = zr_inproc_connect(&env_a, ZMQ_PUSH, ZR_INPROC_EVENTS);
+    zstr_sendx(raw, "garbage", NULL);
+    assert_false(zr_inproc_event_take(pull, &got));
+    zmsg_t *bad_kind = zmsg_new();
+    int64_t kind = ZR_EVENT_KIND_COUNT, t = 0;
+    uint64_t dropped = 0;
+    zmsg_addmem(bad_kind, &kind, sizeof kind);
+    zmsg_addmem(bad_kind, &t, sizeof t);
+    zmsg_addstr(bad_kind, "");
+    zmsg_addstr(bad_kind, "");
+    zmsg_addmem(bad_kind, &dropped, sizeof dropped);
+    zmsg_send(&bad_kind, raw);
+    assert_false(zr_inproc_event_take(pull, &got));
+    zsock_destroy(&raw);
+    zsock_destroy(&push);
+    zsock_destroy(&pull);
+}
+
+/* STATS answers with a metric set; REPORT hands one to an actor; junk is no set. */
+static void stats_and_reports_carry_metric_sets(void **state)
+{
+    zsock_t *owner, *actor;
+    pair(&owner, &actor);
+    zr_metrics_t *set = zr_metrics_new();
+    zr_metrics_add(set, ZR_M_TCP_BACKLOG, NULL, 3);
+    zr_inproc_stats_reply(actor, &set);   /* the answer, queued before the question (one thread) */
+    assert_null(set);
+    zr_metrics_t *got = zr_inproc_stats(owner);
+    char *question = zstr_recv(actor);
+    assert_string_equal(question, ZR_CMD_STATS);
+    zstr_free(&question);
+    assert_non_null(got);
+    double value = 0;
+    assert_true(zr_metrics_get(got, ZR_M_TCP_BACKLOG, NULL, &value) && value == 3);
+    assert_int_equal(zr_inproc_send_report(owner, got), 0);
+    zr_inproc_command_t command;
+    assert_true(zr_inproc_command_recv(actor, &command));
+    assert_true(zr_inproc_is(&command, ZR_CMD_REPORT));
+    assert_true(zr_metrics_get(command.metrics, ZR_M_TCP_BACKLOG, NULL, &value) && value == 3);
+    zr_inproc_command_fini(&command);
+    zstr_sendx(owner, ZR_CMD_REPORT, "not a set", NULL);
+    assert_true(zr_inproc_command_recv(actor, &command));
+    assert_string_equal(command.name, "");   /* malformed: refused */
+    zr_inproc_command_fini(&command);
+    zr_metrics_destroy(&got);
+    zsock_destroy(&owner);
+    zsock_destroy(&actor);
+}
+
 int main(void)
 {
     zsys_init();
@@ -200,6 +275,8 @@ int main(void)
         cmocka_unit_test(datagrams_to_send_round_trip),
         cmocka_unit_test(commands_decode_their_arguments),
         cmocka_unit_test(pool_and_front_messages_round_trip),
+        cmocka_unit_test(events_round_trip_and_a_full_queue_never_blocks),
+        cmocka_unit_test(stats_and_reports_carry_metric_sets),
     };
     int failed = cmocka_run_group_tests(tests, setup, teardown);
     zsys_shutdown();

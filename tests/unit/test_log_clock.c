@@ -74,8 +74,10 @@ static void actor_log_is_named_and_filtered(void **state)
     zr_log_fact(log, false, "3: switching from %s to %s", "LOOKING", "LEADING");
     char *text = read_all(expected);
     assert_null(strstr(text, "hidden"));
-    assert_non_null(strstr(text, " WARN  shown 2\n"));
-    assert_non_null(strstr(text, " INFO  shown three\n"));
+    assert_non_null(strstr(text, "Z WARN  3 heartbeat: shown 2\n"));
+    assert_non_null(strstr(text, "Z INFO  3 heartbeat: shown three\n"));
+    assert_int_equal(text[19], '.');   /* "YYYY-MM-DDTHH:MM:SS.mmmZ": milliseconds */
+    assert_int_equal(text[23], 'Z');
     assert_non_null(strstr(text, "\n3: switching from LOOKING to LEADING\n"));
     zr_log_close(&log);
     assert_null(log);

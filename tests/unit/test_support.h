@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "runtime/zr_inproc.h"
 
 /* Asks the kernel for a currently free port of the given type (SOCK_DGRAM/SOCK_STREAM). */
 static inline int test_free_port(int type)
@@ -70,6 +71,17 @@ static inline void test_remove_tree(const char *path)
 static inline int test_iterations(int normal)
 {
     return getenv("ZRUN_TEST_UNDER_VALGRIND") ? (normal / 20 > 0 ? normal / 20 : 1) : normal;
+}
+
+/* One sample of an actor's STATS (-1 if the actor did not report it). */
+static inline double test_stat(void *actor, zr_metric_id_t id, const char *label)
+{
+    zr_metrics_t *set = zr_inproc_stats(actor);
+    double value = -1;
+    if (!set || !zr_metrics_get(set, id, label, &value))
+        value = -1;
+    zr_metrics_destroy(&set);
+    return value;
 }
 
 #endif

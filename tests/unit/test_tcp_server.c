@@ -91,10 +91,7 @@ static void request_reaches_role_actor_and_reply_returns(void **state)
     assert_non_null(out);
     assert_true(zframe_streq(zmsg_first(out), "answer"));
     zmsg_destroy(&out);
-    zstr_send(f->server, "STATS");
-    char *stats = zstr_recv(f->server);
-    assert_non_null(strstr(stats, "zrun_tcp_dropped_total{reason=\"malformed\"} 1\n"));
-    zstr_free(&stats);
+    assert_true(test_stat(f->server, ZR_M_TCP_DROPPED, "malformed") == 1);
     zr_inproc_work_link_close(&link);
 }
 
@@ -107,10 +104,7 @@ static void requests_wait_while_no_role_actor_is_attached(void **state)
     int64_t deadline = zclock_mono() + 10000;
     bool held = false;
     while (!held && zclock_mono() < deadline) {
-        zstr_send(f->server, "STATS");
-        char *stats = zstr_recv(f->server);
-        held = strstr(stats, "zrun_tcp_backlog 3\n") != NULL;
-        zstr_free(&stats);
+        held = test_stat(f->server, ZR_M_TCP_BACKLOG, NULL) == 3;
         if (!held)
             zclock_sleep(10);   /* polling a condition with a deadline, not synchronising */
     }
