@@ -8,13 +8,16 @@
 #include "proto/zr_proto.h"
 #include "runtime/zr_clock.h"
 #include "runtime/zr_config.h"
+#include "runtime/zr_keys.h"
 
 /* ==== who an actor is ====================================================================
  * Every actor of a node or gateway gets the same environment: the cluster file, its node id,
  * the incarnation it started as (wall-clock ms at start: it grows across restarts), the prefix
  * of its process's inproc endpoints (several nodes can live in one test process, each under its
  * own prefix), the clock it reads time from, and whether a monitor actor reads socket events
- * in this process (libzmq blocks a monitored socket whose events nobody reads). */
+ * in this process (libzmq blocks a monitored socket whose events nobody reads), and the keys it
+ * proves membership with (NULL: no CURVE, no datagram authentication; the process actor loads
+ * them, and allows NULL only with cluster/insecure = 1). */
 typedef struct {
     const zr_config_t *config;
     int node_id;
@@ -22,6 +25,7 @@ typedef struct {
     char prefix[64];
     zr_clock_t clock;
     bool monitored;
+    const zr_keys_t *keys;
 } zr_env_t;
 
 /* prefix NULL: "zrun-<node_id>"; incarnation now (wall ms); the monotonic clock; no monitor. */

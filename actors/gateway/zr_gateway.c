@@ -89,6 +89,7 @@ static void from_peer_server(gateway_t *self)
     if (*self->leader_endpoint)
         zsock_disconnect(self->leader, "%s", self->leader_endpoint);
     snprintf(self->leader_endpoint, sizeof self->leader_endpoint, "tcp://%s:%d", node->ipv4, node->tcp_port);
+    zr_keys_curve_client(self->env->keys, self->leader, node->id);   /* for the connection below */
     zsock_connect(self->leader, "%s", self->leader_endpoint);
     zr_info(self->log, "leader is now %lld (epoch %llu) at %s", (long long) view.leader_id,
             (unsigned long long) view.epoch, self->leader_endpoint);

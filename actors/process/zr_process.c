@@ -1,6 +1,7 @@
 /* zr_process: starts a node's or the gateway's actors in dependency order, refreshes /metrics
  * each second, refuses jobs at a node's own HTTP port, and stops everything in reverse. */
 #include "actors/process/zr_process.h"
+#include "actors/process/zr_process_security.h"
 #include "actors/election/zr_peer_server.h"
 #include "actors/gateway/zr_gateway.h"
 #include "actors/gossip/zr_heartbeat.h"
@@ -19,6 +20,7 @@ typedef struct {
     zr_env_t env;
     bool gateway;
     zactor_t *monitor, *receiver, *sender, *heartbeat, *tcp, *peer, *gateway_actor, *front, *pool;
+    zr_keys_t *keys;             /* NULL: cluster/insecure = 1 */
     int64_t next_metrics;
 } process_t;
 
@@ -38,6 +40,7 @@ static void refresh_metrics(process_t *self)
     char *text = NULL;
     size_t size = 0;
     FILE *out = open_memstream(&text, &size);
+    fprintf(out, "zrun_insecure %d\n", self->keys == NULL);
     zactor_t *actors[] = { self->monitor, self->receiver, self->sender, self->heartbeat, self->tcp, self->peer };
     for (size_t i = 0; i < sizeof actors / sizeof actors[0]; i++) {
         char *lines = actors[i] ? zr_inproc_stats(actors[i]) : NULL;
@@ -153,13 +156,16 @@ void zr_process_actor(zsock_t *pipe, void *args)
     const zr_node_config_t *me = zr_env_me(&self.env);
     self.gateway = me && me->role == ZR_ROLE_GATEWAY;
     char err[600] = "";
-    int rc = me ? start_common(&self, err, sizeof err) : -1;
+    int rc = me ? zr_process_security_start(&self.env, &self.keys, err, sizeof err) : -1;
+    if (rc == 0)
+        rc = start_common(&self, err, sizeof err);
     if (!me)
         snprintf(err, sizeof err, "node %d is not in the cluster file", given->node_id);
     if (rc == 0)
         rc = self.gateway ? start_gateway(&self, err, sizeof err) : start_node(&self, err, sizeof err);
     if (rc != 0) {
         stop_all(&self);
+        zr_process_security_stop(&self.env, &self.keys);
         zr_actor_verdict(pipe, err);
         return;
     }
@@ -167,4 +173,5 @@ void zr_process_actor(zsock_t *pipe, void *args)
     zr_actor_verdict(pipe, NULL);
     serve(&self, pipe);
     stop_all(&self);
+    zr_process_security_stop(&self.env, &self.keys);
 }

@@ -20,6 +20,7 @@ typedef struct {
     zpoller_t *poller;
     zr_log_t *log;
     uint64_t published;
+    uint64_t handshake_failed[3];   /* no detail (e.g. mechanism mismatch), protocol, auth (zauth said no) */
 } monitor_t;
 
 const char *zr_monitor_event_name(int event)
@@ -87,6 +88,9 @@ static void relay(monitor_t *self, watched_t *watched)
         zstr_sendf(self->publisher, "%d %s %s %u %s", self->node_id, watched->name,
                    zr_monitor_event_name(event), value, endpoint);
         self->published++;
+        self->handshake_failed[0] += event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL;
+        self->handshake_failed[1] += event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
+        self->handshake_failed[2] += event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
         if (event == ZMQ_EVENT_MONITOR_STOPPED) {
             zpoller_remove(self->poller, watched->pair);
             zlist_remove(self->watched, watched);
@@ -142,8 +146,14 @@ static bool handle_pipe(monitor_t *self, zsock_t *pipe)
     zr_inproc_command_t command;
     bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
     if (zr_inproc_is(&command, ZR_CMD_STATS))
-        zstr_sendf(pipe, "zrun_monitor_events_total %llu\nzrun_monitor_sockets %zu\n",
-                   (unsigned long long) self->published, zlist_size(self->watched));
+        zstr_sendf(pipe, "zrun_monitor_events_total %llu\nzrun_monitor_sockets %zu\n"
+                   "zrun_tcp_handshake_failed_total{reason=\"no_detail\"} %llu\n"
+                   "zrun_tcp_handshake_failed_total{reason=\"protocol\"} %llu\n"
+                   "zrun_tcp_handshake_failed_total{reason=\"auth\"} %llu\n",
+                   (unsigned long long) self->published, zlist_size(self->watched),
+                   (unsigned long long) self->handshake_failed[0],
+                   (unsigned long long) self->handshake_failed[1],
+                   (unsigned long long) self->handshake_failed[2]);
     zr_inproc_command_fini(&command);
     return go_on;
 }
