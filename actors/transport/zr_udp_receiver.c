@@ -1,5 +1,6 @@
-/* zr_udp_receiver: the actor that owns a node's DISH. Every datagram is decoded, checked to
- * come from a known, live peer, counted, and republished by type; anything else is dropped. */
+/* zr_udp_receiver: the actor that owns a node's DISH. Every datagram is authenticated (unless
+ * insecure), decoded, checked to come from a known, live peer (the one its envelope names),
+ * counted, and republished by type; anything else is dropped. */
 #include "actors/transport/zr_udp_actors.h"
 #include "proto/zr_proto.h"
 #include "runtime/zr_actor.h"
@@ -15,7 +16,7 @@ typedef struct {
     zr_decode_stats_t decode;
     zr_proto_msg_t *scratch;                  /* decoded message, kept off the stack */
     zsock_t *members;                         /* membership changes (FAILED: drop the peer) */
-    uint64_t from_unknown, from_dropped, wrong_transport, delivered;
+    uint64_t from_unknown, from_dropped, wrong_transport, sender_mismatch, delivered;
 } receiver_t;
 
 static int node_index(const zr_config_t *config, int64_t id)
@@ -26,8 +27,10 @@ static int node_index(const zr_config_t *config, int64_t id)
     return -1;
 }
 
-/* The sender id every UDP message carries, after a full decode. */
-static int validate(receiver_t *self, const uint8_t *data, size_t size, int *type)
+/* The sender id every UDP message carries, after a full decode; it must be the one the
+ * envelope authenticated (envelope_sender; -1 when the cluster runs insecure). */
+static int validate(receiver_t *self, const uint8_t *data, size_t size, int64_t envelope_sender,
+                    int *type)
 {
     zr_proto_msg_t *msg = self->scratch;
     zr_decode_status_t status = zr_proto_decode(data, size, msg);
@@ -42,6 +45,10 @@ static int validate(receiver_t *self, const uint8_t *data, size_t size, int *typ
         return -1;
     }
     int64_t sender = msg->type == ZR_MSG_ELECTION ? msg->election.sender_id : msg->gossip.sender_id;
+    if (envelope_sender >= 0 && envelope_sender != sender) {
+        self->sender_mismatch++;
+        return -1;
+    }
     int index = sender == self->node_id ? -1 : node_index(self->config, sender);
     if (index < 0) {
         self->from_unknown++;
@@ -61,9 +68,10 @@ static void drain_datagrams(receiver_t *self)
     uint8_t buffer[ZR_UDP_MAX_PAYLOAD];
     size_t size;
     zr_udp_group_t group;
-    while (zr_udp_bus_recv(self->bus, &group, buffer, &size)) {
+    int64_t envelope_sender;
+    while (zr_udp_bus_recv_from(self->bus, &group, buffer, &size, &envelope_sender)) {
         int type = 0;
-        if (validate(self, buffer, size, &type) != 0)
+        if (validate(self, buffer, size, envelope_sender, &type) != 0)
             continue;
         zr_inproc_udp_in_publish(self->publisher, (zr_msg_type_t) type, buffer, size);
         self->delivered++;
@@ -79,11 +87,20 @@ static void answer_stats(receiver_t *self, zsock_t *pipe)
                "zrun_udp_dropped_total{reason=\"unknown_sender\"} %llu\n"
                "zrun_udp_dropped_total{reason=\"failed_sender\"} %llu\n"
                "zrun_udp_dropped_total{reason=\"wrong_transport\"} %llu\n"
-               "zrun_udp_dropped_total{reason=\"oversize\"} %llu\n",
+               "zrun_udp_dropped_total{reason=\"oversize\"} %llu\n"
+               "zrun_udp_dropped_total{reason=\"unauthenticated\"} %llu\n"
+               "zrun_udp_dropped_total{reason=\"forged\"} %llu\n"
+               "zrun_udp_dropped_total{reason=\"replayed\"} %llu\n"
+               "zrun_udp_dropped_total{reason=\"old_incarnation\"} %llu\n"
+               "zrun_udp_dropped_total{reason=\"sender_mismatch\"} %llu\n"
+               "zrun_udp_dropped_total{reason=\"too_many_senders\"} %llu\n",
                (unsigned long long) bus.received, (unsigned long long) self->delivered,
                (unsigned long long) zr_decode_stats_dropped(&self->decode),
                (unsigned long long) self->from_unknown, (unsigned long long) self->from_dropped,
-               (unsigned long long) self->wrong_transport, (unsigned long long) bus.recv_oversize);
+               (unsigned long long) self->wrong_transport, (unsigned long long) bus.recv_oversize,
+               (unsigned long long) bus.recv_unsealed, (unsigned long long) bus.recv_forged,
+               (unsigned long long) bus.recv_replayed, (unsigned long long) bus.recv_old_incarnation,
+               (unsigned long long) self->sender_mismatch, (unsigned long long) bus.recv_senders_full);
 }
 
 /* Crash-stop: every later message from a failed peer is dropped (and counted). */
@@ -125,6 +142,8 @@ static int receiver_start(receiver_t *self, const zr_env_t *env, char *err, size
         return -1;
     }
     self->bus = zr_udp_bus_new(me->ipv4, me->udp_port, err, size);
+    if (self->bus && env->keys)
+        zr_udp_bus_authenticate(self->bus, zr_keys_datagram_key(env->keys), env->node_id, env->incarnation);
     if (!self->bus || !(self->publisher = zr_inproc_bind(env, ZMQ_PUB, ZR_INPROC_UDP_IN, err, size)))
         return -1;
     self->scratch = calloc(1, sizeof *self->scratch);
