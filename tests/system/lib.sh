@@ -36,13 +36,13 @@ free_base_port() {
     fail "no free port block found"
 }
 
-# start_cluster NODES: `zrun cluster` with NODES nodes on a free port block, in the background;
-# sets base (udp of the gateway; node i uses base + 10 i), url (the gateway) and cluster_pid.
+# start_cluster NODES [FLAG...]: `zrun cluster` with NODES nodes on a free port block, in the
+# background; sets base (udp of the gateway; node i uses base + 10 i), url (the gateway) and cluster_pid.
 start_cluster() {
     base=$(free_base_port)
     url="http://127.0.0.1:$((base + 99))"
     "$ZRUN" cluster --nodes "$1" --base-port "$base" --http-port "$((base + 99))" --log-dir "$WORK/logs" \
-        >"$WORK/cluster.out" 2>&1 &
+        "${@:2}" >"$WORK/cluster.out" 2>&1 &
     cluster_pid=$!
     PIDS+=("$cluster_pid")
 }
