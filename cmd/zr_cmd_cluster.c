@@ -13,7 +13,7 @@
 
 typedef struct {
     int nodes, base_port, http_port;
-    const char *log_dir, *log_level;
+    const char *log_dir, *log_level, *tokens_file;
     bool insecure;
 } cluster_options_t;
 
@@ -26,12 +26,13 @@ typedef struct {
 static void cluster_usage(FILE *out)
 {
     fprintf(out, "usage: zrun cluster [--nodes N] [--base-port P] [--http-port H] [--log-dir D] [--log-level L]\n"
-                 "                    [--insecure]\n"
+                 "                    [--insecure] [--tokens FILE]\n"
                  "  Starts a gateway (id 0, HTTP on H, default 8888) and peer nodes 1..N (default 7) on\n"
                  "  127.0.0.1, each its own process. Node i uses udp P+10*i, tcp P+10*i+2, http P+10*i+3\n"
                  "  (P defaults to 8000). Writes D/cluster.zpl (D defaults to ./logs) and the cluster's keys\n"
                  "  in D/keys (kept if they exist; see zrun keygen). --insecure runs without keys\n"
-                 "  (cluster/insecure = 1: no CURVE, no datagram authentication). Ctrl-C stops all.\n");
+                 "  (cluster/insecure = 1: no CURVE, no datagram authentication). --tokens: the gateway\n"
+                 "  wants Authorization: Bearer <a line of FILE> (cluster/tokens_file). Ctrl-C stops all.\n");
 }
 
 static int parse_cluster_options(int argc, char **argv, cluster_options_t *o)
@@ -40,8 +41,9 @@ static int parse_cluster_options(int argc, char **argv, cluster_options_t *o)
         { "nodes", required_argument, 0, 'n' }, { "base-port", required_argument, 0, 'p' },
         { "http-port", required_argument, 0, 'H' }, { "log-dir", required_argument, 0, 'd' },
         { "log-level", required_argument, 0, 'l' }, { "insecure", no_argument, 0, 'I' },
+        { "tokens", required_argument, 0, 'T' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
-    *o = (cluster_options_t) { 7, 8000, 8888, "logs", "info", false };
+    *o = (cluster_options_t) { 7, 8000, 8888, "logs", "info", NULL, false };
     optind = 1;
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, ":h", longs, NULL)) != -1;) {
@@ -53,6 +55,7 @@ static int parse_cluster_options(int argc, char **argv, cluster_options_t *o)
         case 'd': o->log_dir = optarg; break;
         case 'l': o->log_level = optarg; rc = zr_cli_log_level("cluster", optarg); break;
         case 'I': o->insecure = true; break;
+        case 'T': o->tokens_file = optarg; break;
         case 'h': cluster_usage(stdout); return 1;
         case ':': fprintf(stderr, "zrun cluster: %s needs a value\n", argv[optind - 1]); return -1;
         default: fprintf(stderr, "zrun cluster: unknown option '%s' (see zrun cluster --help)\n", argv[optind - 1]); return -1;
@@ -104,6 +107,8 @@ static int write_cluster_file(const cluster_options_t *o, char *path, size_t pat
         fprintf(file, "    insecure = 1\n");
     else
         fprintf(file, "    keys_dir = %s\n", keys);
+    if (o->tokens_file)
+        fprintf(file, "    tokens_file = %s\n", o->tokens_file);
     fprintf(file, "runner\n    jvms = 1\nnodes\n"
                   "    0\n        role = gateway\n        udp_port = %d\n        http_port = %d\n",
             o->base_port, o->http_port);

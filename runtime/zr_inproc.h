@@ -166,13 +166,14 @@ int zr_inproc_result_send(void *dest, const zr_work_result_msg_t *result);
 int zr_inproc_result_forward(void *dest, zframe_t **frame);
 
 /* What a pool or an HTTP front owner reads: one of the messages above. */
-typedef enum { ZR_REPLY_NONE, ZR_REPLY_RESULT, ZR_REPLY_POOL_STATS, ZR_REPLY_JOB } zr_reply_kind_t;
+typedef enum { ZR_REPLY_NONE, ZR_REPLY_RESULT, ZR_REPLY_POOL_STATS, ZR_REPLY_JOB,
+               ZR_REPLY_GONE } zr_reply_kind_t;
 typedef struct {
     zr_reply_kind_t kind;
     zframe_t *frame;            /* RESULT: the WORK_RESULT (decoded into result); JOB: the source */
     zr_work_result_msg_t result;   /* RESULT: points into frame */
     zr_pool_stats_t stats;      /* POOL_STATS */
-    uint64_t job_id;            /* JOB */
+    uint64_t job_id;            /* JOB, GONE */
 } zr_reply_t;
 /* Reads one message; NONE if it was none of them or malformed (counted by the caller). */
 zr_reply_kind_t zr_inproc_reply_recv(void *from, zr_reply_t *reply);
@@ -181,6 +182,8 @@ void zr_inproc_reply_fini(zr_reply_t *reply);
 /* ==== the HTTP front ======================================================================
  * front -> owner: once at start "READY" port | "ERROR" reason (zr_http_front_new reads it);
  *                 JOB id source   one per accepted POST /compileandrun (zr_inproc_reply_recv)
+ *                 GONE id         the job's client hung up while it waited: the owner may drop it
+ *                                 (an answer that still comes is dropped by the front)
  * owner -> front: RESULT (above)  answers the job whose id is the result's request id
  *                 FAIL id status reason   answers it with that HTTP status
  *                 METRICS lines   exposition lines appended to /metrics
@@ -188,8 +191,9 @@ void zr_inproc_reply_fini(zr_reply_t *reply);
  *                                 with plain (of Content-Type type, default text/plain), or with
  *                                 json (if not empty) to Accept: application/json
  *                 $TERM           waiting clients get 503, the front ends
- * Every JOB gets exactly one RESULT or FAIL; answers may come in any order. */
+ * Every JOB gets exactly one RESULT or FAIL, unless GONE came first; answers may come in any order. */
 int zr_inproc_job_send(zsock_t *pipe, uint64_t id, const void *source, size_t size);
+int zr_inproc_gone_send(zsock_t *pipe, uint64_t id);
 int zr_inproc_fail_send(void *front, uint64_t id, int status, const char *reason);
 int zr_inproc_page_send(void *front, const char *path, int status, const char *plain,
                         const char *json);

@@ -40,11 +40,13 @@ static void send_pending(gateway_t *self)
 static void from_front(gateway_t *self)
 {
     zr_reply_t reply;
-    if (zr_inproc_reply_recv(self->front, &reply) == ZR_REPLY_JOB) {
+    zr_reply_kind_t kind = zr_inproc_reply_recv(self->front, &reply);
+    if (kind == ZR_REPLY_JOB) {
         zr_pending_accept_id(self->pending, reply.job_id, zframe_data(reply.frame), zframe_size(reply.frame),
                              zr_env_now(self->env));
         send_pending(self);
-    }
+    } else if (kind == ZR_REPLY_GONE && zr_pending_cancel(self->pending, reply.job_id))
+        zr_debug(self->log, "request %llu: its client hung up; dropped", (unsigned long long) reply.job_id);
     zr_inproc_reply_fini(&reply);
 }
 
@@ -185,9 +187,11 @@ static void publish_metrics(gateway_t *self, const char *lines)
     zr_pending_stats(self->pending, &stats);
     char *all = zsys_sprintf("%szrun_gateway_pending %zu\nzrun_gateway_waiting_for_leader %zu\n"
                              "zrun_gateway_resent_total %llu\nzrun_gateway_expired_total %llu\n"
+                             "zrun_gateway_cancelled_total %llu\n"
                              "zrun_gateway_dropped_total{reason=\"malformed\"} %llu\n",
                              lines, stats.pending, stats.waiting, (unsigned long long) stats.resends,
-                             (unsigned long long) stats.expired, (unsigned long long) self->malformed);
+                             (unsigned long long) stats.expired, (unsigned long long) stats.cancelled,
+                             (unsigned long long) self->malformed);
     zr_inproc_send_metrics(self->front, all);
     zstr_free(&all);
 }
