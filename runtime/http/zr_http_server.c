@@ -20,14 +20,27 @@ static void pending_key(char *key, size_t size, uint64_t id)
     snprintf(key, size, "%llu", (unsigned long long) id);
 }
 
-/* MHD's error log goes to the front's log; the last line is kept to explain a failed start. */
+/* MHD's error log goes to the front's log; the last line is kept to explain a failed start. A line
+ * that repeats (e.g. a connection refused at the limit, once per connection of a flood) is
+ * written at most once a second, with how many were left out. */
 static void log_mhd_message(void *cls, const char *format, va_list args)
 {
     zr_http_server_t *self = cls;
-    vsnprintf(self->last_mhd_error, sizeof self->last_mhd_error, format, args);
-    size_t length = strlen(self->last_mhd_error);
-    while (length && (self->last_mhd_error[length - 1] == '\n' || self->last_mhd_error[length - 1] == '\r'))
-        self->last_mhd_error[--length] = 0;
+    char line[sizeof self->last_mhd_error];
+    vsnprintf(line, sizeof line, format, args);
+    size_t length = strlen(line);
+    while (length && (line[length - 1] == '\n' || line[length - 1] == '\r'))
+        line[--length] = 0;
+    int64_t now = zr_clock_now_ms(&self->clock);
+    if (strcmp(line, self->last_mhd_error) == 0 && now - self->mhd_logged_at < 1000) {
+        self->mhd_repeats++;
+        return;
+    }
+    if (self->mhd_repeats)
+        zr_warn(self->log, "libmicrohttpd: (%llu more like the last line)", (unsigned long long) self->mhd_repeats);
+    self->mhd_repeats = 0;
+    self->mhd_logged_at = now;
+    snprintf(self->last_mhd_error, sizeof self->last_mhd_error, "%s", line);
     zr_warn(self->log, "libmicrohttpd: %s", self->last_mhd_error);
 }
 

@@ -46,6 +46,8 @@ typedef struct zr_http_server {
     zr_clock_t clock;
     int64_t next_expiry_ms;     /* when waiting jobs are next checked against their deadline */
     char last_mhd_error[256];
+    int64_t mhd_logged_at;      /* when MHD's log last reached ours */
+    uint64_t mhd_repeats;       /* lines left out since, because they repeated the last one */
     zr_http_door_t *door;       /* connections and jobs per client, header deadlines */
     zr_http_watch_t *watch;     /* waiting jobs' sockets, for clients that hang up */
     uint64_t clients_gone;      /* jobs whose client hung up while waiting */
