@@ -23,6 +23,8 @@ typedef struct {
     const char *bind_address;
     const char *log_dir;
     const char *log_level;
+    const char *tokens_file;   /* NULL: jobs need no token */
+    zr_http_door_config_t door;
 } serve_options_t;
 
 typedef struct {
@@ -37,16 +39,45 @@ typedef struct {
 static void serve_usage(FILE *out)
 {
     fprintf(out, "usage: zrun serve [--port P] [--jvms N] [--bind ADDR] [--body-limit BYTES]\n"
-                 "                  [--job-timeout MS] [--log-dir D] [--log-level L]\n"
+                 "                  [--job-timeout MS] [--log-dir D] [--log-level L] [--tokens FILE]\n"
+                 "                  [--max-pending N] [--max-in-flight N] [--max-connections N]\n"
+                 "                  [--header-timeout MS]\n"
                  "  Runs one standalone compile-and-run server: POST /compileandrun on port P\n"
                  "  (default 9000; 0 picks a free port), N warm JVMs, logs in D (default ./logs).\n"
                  "  --bind defaults to 0.0.0.0, --body-limit to 1048576; a job not answered within\n"
-                 "  --job-timeout (default 120000, 0: never) gets 504. Ctrl-C or SIGTERM stops it.\n");
+                 "  --job-timeout (default 120000, 0: never) gets 504. Ctrl-C or SIGTERM stops it.\n"
+                 "  The door: with --tokens, a job needs Authorization: Bearer <a line of FILE> (else\n"
+                 "  401); at most --max-pending jobs at once (default 1024; then 503 + Retry-After),\n"
+                 "  --max-in-flight per client address (32; then 429 + Retry-After), --max-connections\n"
+                 "  open per client address (64); a connection must send its headers within\n"
+                 "  --header-timeout ms (5000).\n");
+}
+
+/* The door's options; 1 if option is none of them. */
+static int parse_door_option(int option, const char *value, serve_options_t *o)
+{
+    static const struct { int code; const char *name; long min, max; } limits[] = {
+        { 'P', "--max-pending", 1, 1000000 }, { 'F', "--max-in-flight", 1, 1000000 },
+        { 'C', "--max-connections", 1, 1000000 }, { 'H', "--header-timeout", 100, 600000 },
+    };
+    int *fields[] = { &o->door.max_pending, &o->door.max_in_flight_per_client,
+                      &o->door.max_connections_per_client, &o->door.header_timeout_ms };
+    if (option == 'T') {
+        o->tokens_file = value;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
+        if (limits[i].code == option)
+            return zr_cli_int("serve", limits[i].name, value, (int) limits[i].min, (int) limits[i].max, fields[i]);
+    return 1;
 }
 
 static int parse_option(int option, const char *value, serve_options_t *o)
 {
     long number = 0;
+    int door = parse_door_option(option, value, o);
+    if (door <= 0)
+        return door;
     switch (option) {
     case 'p':
         if (zr_cli_number("serve", "--port", value, 0, 65535, &number))
@@ -85,10 +116,14 @@ static int parse_serve_options(int argc, char **argv, serve_options_t *o)
         { "bind", required_argument, 0, 'b' }, { "body-limit", required_argument, 0, 'm' },
         { "job-timeout", required_argument, 0, 't' },
         { "log-dir", required_argument, 0, 'd' }, { "log-level", required_argument, 0, 'l' },
+        { "tokens", required_argument, 0, 'T' }, { "max-pending", required_argument, 0, 'P' },
+        { "max-in-flight", required_argument, 0, 'F' }, { "max-connections", required_argument, 0, 'C' },
+        { "header-timeout", required_argument, 0, 'H' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
     *o = (serve_options_t) { .port = 9000, .body_limit = ZR_HTTP_BODY_LIMIT_DEFAULT,
                              .job_timeout_ms = SERVE_JOB_TIMEOUT_MS,
                              .bind_address = "0.0.0.0", .log_dir = "logs", .log_level = "info" };
+    zr_http_door_config_defaults(&o->door);
     optind = 1;
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, ":h", longs, NULL)) != -1;) {
@@ -120,6 +155,10 @@ static void describe_as_cluster(serve_t *self, const serve_options_t *o)
     zr_config_defaults(c);
     snprintf(c->log_dir, sizeof c->log_dir, "%s", o->log_dir);
     c->body_limit = o->body_limit;
+    c->max_pending = o->door.max_pending;
+    c->max_in_flight_per_client = o->door.max_in_flight_per_client;
+    c->max_connections_per_client = o->door.max_connections_per_client;
+    c->header_timeout_ms = o->door.header_timeout_ms;
     if (o->jvms)
         c->runner_jvms = o->jvms;
     c->node_count = 1;
@@ -134,6 +173,7 @@ static int start_front(serve_t *self, const serve_options_t *o)
     zr_http_front_paths_t paths;
     zr_http_front_config_from_cluster(&config, &paths, &self->config, 0);
     config.job_timeout_ms = (int) o->job_timeout_ms;
+    config.tokens_file = o->tokens_file;   /* the standalone server takes jobs, like a gateway */
     char *error = NULL;
     self->front = zr_http_front_new(&config, &self->port, &error);
     if (!self->front)
@@ -174,7 +214,8 @@ static void serve_stop(serve_t *self)
     zr_log_close(&self->verbose);
 }
 
-/* A JOB from the front is a RUN for the pool: a standalone server is gateway 0 and leader 0. */
+/* A JOB from the front is a RUN for the pool: a standalone server is gateway 0 and leader 0.
+ * (GONE is ignored: the pool runs what it was given, and the front drops the late answer.) */
 static void forward_job(serve_t *self)
 {
     zr_reply_t reply;

@@ -11,6 +11,7 @@ const zr_command_t zr_commands[] = {
     { "status", zr_cmd_status, "print the cluster table: id, role, state, last heartbeat" },
     { "monitor", zr_cmd_monitor, "print socket and cluster events of one process, several, or a whole cluster" },
     { "bench", zr_cmd_bench, "load a zrun endpoint with N concurrent clients; print req/s, p50, p99" },
+    { "keygen", zr_cmd_keygen, "make a cluster's keys: CURVE keypairs per node, the datagram key" },
     { "version", zr_cmd_version, "print the zrun version" },
     { "submit", zr_cmd_submit, "send Java files to a server, print each response body" },
     { NULL, NULL, NULL },

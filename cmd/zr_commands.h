@@ -23,5 +23,6 @@ int zr_cmd_node(int argc, char **argv);
 int zr_cmd_gateway(int argc, char **argv);
 int zr_cmd_serve(int argc, char **argv);
 int zr_cmd_submit(int argc, char **argv);
+int zr_cmd_keygen(int argc, char **argv);
 
 #endif

@@ -13,6 +13,15 @@ cluster
                                     # hear every voter, so the highest id leads (0: off)
     queue_deadline_ms = 60000       # gateway: how long a request waits for a leader (then 503)
     body_limit = 1048576            # largest accepted Java source, bytes (413 above)
+    keys_dir = demo/keys            # members only: make them once with
+                                    #   zrun keygen demo/keys --config demo/cluster.zpl
+#   insecure = 1                    # run without keys (no CURVE, unsigned datagrams): loudly logged
+#   tokens_file = demo/tokens       # the gateway wants Authorization: Bearer <a line of the file>
+#   max_pending = 1024              # gateway: jobs held at once (503 + Retry-After above)
+#   max_in_flight_per_client = 32   # jobs one client address may have in flight (429 above)
+#   max_connections_per_client = 64 # open HTTP connections per client address
+#   header_timeout_ms = 5000        # a connection must send its request headers within this
+#   retry_after_s = 1               # Retry-After of 429 and 503
 runner
     jvms = 2                        # warm JVMs per worker
     wall_ms = 10000                 # time limit of one job

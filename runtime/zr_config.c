@@ -27,6 +27,26 @@ static const number_key_t cluster_keys[] = {
     INT_KEY("election_startup_wait_ms", timings.election_startup_wait_ms, 0, 600000),
     INT_KEY("queue_deadline_ms", queue_deadline_ms, 100, 3600000),
     LONG_KEY("body_limit", body_limit, 1024, 64L << 20),
+    INT_KEY("insecure", insecure, 0, 1),
+    INT_KEY("max_pending", max_pending, 1, 1000000),
+    INT_KEY("max_in_flight_per_client", max_in_flight_per_client, 1, 1000000),
+    INT_KEY("max_connections_per_client", max_connections_per_client, 1, 1000000),
+    INT_KEY("header_timeout_ms", header_timeout_ms, 100, 600000),
+    INT_KEY("retry_after_s", retry_after_s, 1, 3600),
+};
+
+/* The keys whose value is a path. */
+typedef struct {
+    const char *name;
+    size_t offset;
+} path_key_t;
+#define PATH_KEY(name, field) { name, offsetof(zr_config_t, field) }
+#define ZR_CONFIG_PATH_MAX 512
+_Static_assert(sizeof ((zr_config_t *) 0)->log_dir == ZR_CONFIG_PATH_MAX
+               && sizeof ((zr_config_t *) 0)->keys_dir == ZR_CONFIG_PATH_MAX
+               && sizeof ((zr_config_t *) 0)->tokens_file == ZR_CONFIG_PATH_MAX, "path fields");
+static const path_key_t path_keys[] = {
+    PATH_KEY("log_dir", log_dir), PATH_KEY("keys_dir", keys_dir), PATH_KEY("tokens_file", tokens_file),
 };
 
 static const number_key_t runner_keys[] = {
@@ -72,6 +92,11 @@ void zr_config_defaults(zr_config_t *config)
     config->runner_max_threads = 32;
     config->runner_jobs_per_jvm = 5000;
     config->runner_nice = 10;
+    config->max_pending = 1024;
+    config->max_in_flight_per_client = 32;
+    config->max_connections_per_client = 64;
+    config->header_timeout_ms = 5000;
+    config->retry_after_s = 1;
 }
 
 /* Strict integer: all digits, no trailing junk, within [min, max]. */
@@ -113,14 +138,23 @@ static int load_number_key(parse_context_t *ctx, const char *section_name, zconf
     return 0;
 }
 
+static const path_key_t *find_path_key(const char *name)
+{
+    for (size_t i = 0; i < sizeof path_keys / sizeof path_keys[0]; i++)
+        if (streq(path_keys[i].name, name))
+            return &path_keys[i];
+    return NULL;
+}
+
 static int load_text_key(parse_context_t *ctx, zconfig_t *item, zr_config_t *config)
 {
     const char *value = zconfig_value(item) ? zconfig_value(item) : "";
-    if (streq(zconfig_name(item), "log_dir")) {
-        if (!*value || strlen(value) >= sizeof config->log_dir)
-            return fail(ctx, "cluster/log_dir: must be a path of 1..%zu characters",
-                        sizeof config->log_dir - 1);
-        snprintf(config->log_dir, sizeof config->log_dir, "%s", value);
+    const path_key_t *path = find_path_key(zconfig_name(item));
+    if (path) {
+        if (!*value || strlen(value) >= ZR_CONFIG_PATH_MAX)
+            return fail(ctx, "cluster/%s: must be a path of 1..%d characters", path->name,
+                        ZR_CONFIG_PATH_MAX - 1);
+        snprintf((char *) config + path->offset, ZR_CONFIG_PATH_MAX, "%s", value);
         return 0;
     }
     int level = zr_log_level_parse(value);
@@ -133,7 +167,7 @@ static int load_text_key(parse_context_t *ctx, zconfig_t *item, zr_config_t *con
 static int load_cluster_section(parse_context_t *ctx, zconfig_t *section, zr_config_t *config)
 {
     for (zconfig_t *item = zconfig_child(section); item; item = zconfig_next(item)) {
-        bool is_text = streq(zconfig_name(item), "log_dir") || streq(zconfig_name(item), "log_level");
+        bool is_text = find_path_key(zconfig_name(item)) || streq(zconfig_name(item), "log_level");
         int rc = is_text ? load_text_key(ctx, item, config)
                          : load_number_key(ctx, "cluster", item, cluster_keys,
                                            sizeof cluster_keys / sizeof cluster_keys[0], config);

@@ -31,7 +31,17 @@ typedef struct {
     long runner_output_limit;
     int runner_max_threads;
     int runner_jobs_per_jvm;
-    int runner_nice;
+    int runner_nice;               /* JVMs run SCHED_BATCH at this nice level, below the node */
+    /* members only (runtime/zr_keys.h): the key directory `zrun keygen` made, or insecure */
+    char keys_dir[512];            /* empty: not set (a process then refuses to start) */
+    int insecure;                  /* 1: no CURVE, no datagram authentication (loudly logged) */
+    /* the public door (the gateway's and zrun serve's HTTP front) */
+    char tokens_file[512];         /* empty: no bearer tokens required */
+    int max_pending;               /* jobs held at once; more get 503 + Retry-After */
+    int max_in_flight_per_client;  /* jobs one client address has in flight; more get 429 */
+    int max_connections_per_client;/* open connections per client address; more are refused */
+    int header_timeout_ms;         /* a connection must send its headers within this */
+    int retry_after_s;             /* the Retry-After of 429 and 503 */
     zr_node_config_t nodes[ZR_CONFIG_MAX_NODES];
     size_t node_count;
 } zr_config_t;

@@ -10,6 +10,7 @@
 #include "runtime/zr_config.h"
 #include "runtime/zr_event_kinds.h"
 #include "runtime/zr_histogram.h"
+#include "runtime/zr_keys.h"
 #include "runtime/zr_metrics.h"
 
 /* ==== who an actor is ====================================================================
@@ -17,7 +18,9 @@
  * the incarnation it started as (wall-clock ms at start: it grows across restarts), the prefix
  * of its process's inproc endpoints (several nodes can live in one test process, each under its
  * own prefix), the clock it reads time from, and whether a monitor actor reads socket events
- * in this process (libzmq blocks a monitored socket whose events nobody reads). */
+ * in this process (libzmq blocks a monitored socket whose events nobody reads), and the keys it
+ * proves membership with (NULL: no CURVE, no datagram authentication; the process actor loads
+ * them, and allows NULL only with cluster/insecure = 1). */
 typedef struct {
     const zr_config_t *config;
     int node_id;
@@ -25,6 +28,7 @@ typedef struct {
     char prefix[64];
     zr_clock_t clock;
     bool monitored;
+    const zr_keys_t *keys;
 } zr_env_t;
 
 /* prefix NULL: "zrun-<node_id>"; incarnation now (wall ms); the monotonic clock; no monitor. */
@@ -197,13 +201,14 @@ int zr_inproc_result_send(void *dest, const zr_work_result_msg_t *result);
 int zr_inproc_result_forward(void *dest, zframe_t **frame);
 
 /* What a pool or an HTTP front owner reads: one of the messages above. */
-typedef enum { ZR_REPLY_NONE, ZR_REPLY_RESULT, ZR_REPLY_POOL_STATS, ZR_REPLY_JOB } zr_reply_kind_t;
+typedef enum { ZR_REPLY_NONE, ZR_REPLY_RESULT, ZR_REPLY_POOL_STATS, ZR_REPLY_JOB,
+               ZR_REPLY_GONE } zr_reply_kind_t;
 typedef struct {
     zr_reply_kind_t kind;
     zframe_t *frame;            /* RESULT: the WORK_RESULT (decoded into result); JOB: the source */
     zr_work_result_msg_t result;   /* RESULT: points into frame */
     zr_pool_stats_t stats;      /* POOL_STATS */
-    uint64_t job_id;            /* JOB */
+    uint64_t job_id;            /* JOB, GONE */
 } zr_reply_t;
 /* Reads one message; NONE if it was none of them or malformed (counted by the caller). */
 zr_reply_kind_t zr_inproc_reply_recv(void *from, zr_reply_t *reply);
@@ -212,6 +217,8 @@ void zr_inproc_reply_fini(zr_reply_t *reply);
 /* ==== the HTTP front ======================================================================
  * front -> owner: once at start "READY" port | "ERROR" reason (zr_http_front_new reads it);
  *                 JOB id source   one per accepted POST /compileandrun (zr_inproc_reply_recv)
+ *                 GONE id         the job's client hung up while it waited: the owner may drop it
+ *                                 (an answer that still comes is dropped by the front)
  * owner -> front: RESULT (above)  answers the job whose id is the result's request id
  *                 FAIL id status reason   answers it with that HTTP status
  *                 METRICS lines   exposition lines appended to /metrics
@@ -219,11 +226,12 @@ void zr_inproc_reply_fini(zr_reply_t *reply);
  *                                 with plain (of Content-Type type, default text/plain), or with
  *                                 json (if not empty) to Accept: application/json
  *                 $TERM           waiting clients get 503, the front ends
- * Every JOB gets exactly one RESULT or FAIL; answers may come in any order.
- * PAGE and METRICS may also come from any actor of the process through the pages endpoint
+ * Every JOB gets exactly one RESULT or FAIL, unless GONE came first; answers may come in any
+ * order. PAGE and METRICS may also come from any actor of the process through the pages endpoint
  * (a front started with zr_http_front_for_env binds it): the process publishes /metrics and
  * /node there, the gateway's status collector /status. */
 int zr_inproc_job_send(zsock_t *pipe, uint64_t id, const void *source, size_t size);
+int zr_inproc_gone_send(zsock_t *pipe, uint64_t id);
 int zr_inproc_fail_send(void *front, uint64_t id, int status, const char *reason);
 int zr_inproc_page_send(void *front, const char *path, int status, const char *plain,
                         const char *json);

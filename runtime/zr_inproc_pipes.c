@@ -223,6 +223,8 @@ static zr_reply_kind_t decode_reply(zmsg_t *msg, const char *name, zr_reply_t *r
                                                                            : ZR_REPLY_NONE;
     if (streq(name, "JOB") && zmsg_size(msg) == 2 && zr_frames_take_u64(msg, &reply->job_id))
         return (reply->frame = zmsg_pop(msg)) ? ZR_REPLY_JOB : ZR_REPLY_NONE;
+    if (streq(name, "GONE") && zmsg_size(msg) == 1 && zr_frames_take_u64(msg, &reply->job_id))
+        return ZR_REPLY_GONE;
     return ZR_REPLY_NONE;
 }
 
@@ -252,6 +254,14 @@ int zr_inproc_job_send(zsock_t *pipe, uint64_t id, const void *source, size_t si
     zmsg_addstr(msg, "JOB");
     zr_frames_add_u64(msg, id);
     zmsg_addmem(msg, source, size);
+    return zmsg_send(&msg, pipe);
+}
+
+int zr_inproc_gone_send(zsock_t *pipe, uint64_t id)
+{
+    zmsg_t *msg = zmsg_new();
+    zmsg_addstr(msg, "GONE");
+    zr_frames_add_u64(msg, id);
     return zmsg_send(&msg, pipe);
 }
 

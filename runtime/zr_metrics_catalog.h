@@ -16,6 +16,7 @@
     X(HTTP_RESULTS_DROPPED, "zrun_http_results_dropped_total", COUNTER, NULL, "Job results that arrived for a request no longer waiting.") \
     /* the process */                                                                              \
     X(NODE_STATE, "zrun_node_state", GAUGE, "state", "1 for the election state this process is in (LOOKING, FOLLOWING, LEADING, OBSERVER), 0 for the others.") \
+    X(INSECURE, "zrun_insecure", GAUGE, NULL, "1 when the cluster runs without keys (cluster/insecure = 1): no CURVE, no datagram authentication.") \
     X(NODE_INCARNATION, "zrun_node_incarnation", GAUGE, NULL, "The incarnation this process is (wall-clock ms at its start or its last rejoin).") \
     /* the election (actors/election) */                                                           \
     X(ELECTION_EPOCH, "zrun_election_epoch", GAUGE, NULL, "Epoch of the leader this process knows (0 while none).") \
@@ -50,6 +51,7 @@
     X(TCP_RELAYED, "zrun_tcp_relayed_total", COUNTER, "direction", "Work messages relayed between the TCP port and the role actor.") \
     X(TCP_DROPPED, "zrun_tcp_dropped_total", COUNTER, "reason", "TCP messages dropped, by reason.") \
     X(TCP_BACKLOG, "zrun_tcp_backlog", GAUGE, NULL, "Work messages held while no role actor is attached.") \
+    X(TCP_HANDSHAKE_FAILED, "zrun_tcp_handshake_failed_total", COUNTER, "reason", "CURVE handshakes on the work port that failed, by reason (auth: the key is not a member's).") \
     X(MONITOR_SOCKETS, "zrun_monitor_sockets", GAUGE, NULL, "TCP sockets whose libzmq events are republished.") \
     X(EVENTS_PUBLISHED, "zrun_events_published_total", COUNTER, "kind", "Events published on the monitor port, by kind.") \
     X(EVENTS_DROPPED, "zrun_events_dropped_total", COUNTER, "reason", "Events lost before the monitor port, by reason (a slow subscriber's own losses show as gaps in seq).") \
@@ -84,6 +86,7 @@
     X(GATEWAY_QUEUE, "zrun_gateway_waiting_for_leader", GAUGE, NULL, "Requests queued while no leader is known (the queue depth).") \
     X(GATEWAY_RESENT, "zrun_gateway_resent_total", COUNTER, NULL, "Requests sent again to a new leader.") \
     X(GATEWAY_EXPIRED, "zrun_gateway_expired_total", COUNTER, NULL, "Requests answered 503 after waiting too long for a leader.") \
+    X(GATEWAY_CANCELLED, "zrun_gateway_cancelled_total", COUNTER, NULL, "Requests dropped because their client hung up before the answer.") \
     X(GATEWAY_DROPPED, "zrun_gateway_dropped_total", COUNTER, "reason", "Answers the gateway dropped, by reason.") \
     /* the gateway's status collector (actors/observe) */                                         \
     X(STATUS_POLLS, "zrun_status_node_reads_total", COUNTER, "result", "Members' GET /node answers the status collector read, by result (ok, failed).") \

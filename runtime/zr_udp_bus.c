@@ -1,7 +1,10 @@
 /* zr_udp_bus: DISH/RADIO sockets over udp:// with draft-API group calls through raw libzmq.
- * Owns the group table, the per-peer RADIOs and the drop counters. */
+ * Owns the group table, the per-peer RADIOs, the drop counters, and the sealing and the replay
+ * windows of an authenticated bus. */
 #include "runtime/zr_udp_bus.h"
 #include "runtime/zr_addr.h"
+#include "runtime/zr_replay_window.h"
+#include <sodium.h>
 #include <string.h>
 
 #define ZR_MAX_PEERS 256
@@ -11,11 +14,19 @@ typedef struct {
     zsock_t *radio;
 } udp_peer_t;
 
+typedef struct {
+    uint8_t key[ZR_DATAGRAM_KEY_SIZE];
+    zr_datagram_stamp_t stamp;            /* ours; the sequence of the last datagram sealed */
+    zr_replay_table_t *replay;            /* theirs */
+    uint8_t sealed[ZR_UDP_MAX_PAYLOAD];
+} udp_auth_t;
+
 struct zr_udp_bus {
     zsock_t *dish;
     udp_peer_t peers[ZR_MAX_PEERS];
     size_t peer_count;
     zr_udp_bus_stats_t stats;
+    udp_auth_t *auth;                     /* NULL: datagrams travel bare */
 };
 
 static const char *group_names[ZR_GROUP_COUNT] = { "election", "gossip" };
@@ -93,8 +104,24 @@ void zr_udp_bus_destroy(zr_udp_bus_t **self_p)
     for (size_t i = 0; i < self->peer_count; i++)
         zsock_destroy(&self->peers[i].radio);
     zsock_destroy(&self->dish);
+    if (self->auth) {
+        zr_replay_table_destroy(&self->auth->replay);
+        sodium_memzero(self->auth, sizeof *self->auth);
+        free(self->auth);
+    }
     free(self);
     *self_p = NULL;
+}
+
+void zr_udp_bus_authenticate(zr_udp_bus_t *self, const uint8_t key[ZR_DATAGRAM_KEY_SIZE],
+                             int64_t sender_id, uint64_t incarnation)
+{
+    if (!self->auth && !(self->auth = calloc(1, sizeof *self->auth)))
+        abort();
+    memcpy(self->auth->key, key, ZR_DATAGRAM_KEY_SIZE);
+    self->auth->stamp = (zr_datagram_stamp_t) { sender_id, incarnation, 0 };
+    if (!self->auth->replay)
+        self->auth->replay = zr_replay_table_new(ZR_MAX_PEERS);
 }
 
 static udp_peer_t *find_peer(zr_udp_bus_t *self, int peer_id)
@@ -173,11 +200,27 @@ static bool send_allowed(zr_udp_bus_t *self, zr_udp_group_t group, size_t size)
         self->stats.send_failed++;
         return false;
     }
-    if (size > ZR_UDP_MAX_PAYLOAD) {
+    if (size > ZR_UDP_MAX_PAYLOAD - (self->auth ? ZR_DATAGRAM_OVERHEAD : 0)) {
         self->stats.send_oversize++;
         return false;
     }
     return true;
+}
+
+/* What goes on the wire for a message: itself, or (authenticated) sealed with the next sequence. */
+static const void *wire_bytes(zr_udp_bus_t *self, zr_udp_group_t group, const void *data,
+                              size_t *size)
+{
+    udp_auth_t *auth = self->auth;
+    if (!auth)
+        return data;
+    auth->stamp.sequence++;
+    if (zr_datagram_seal(auth->key, group_names[group], &auth->stamp, data, *size, auth->sealed,
+                         sizeof auth->sealed, size) != 0) {
+        self->stats.send_failed++;
+        return NULL;
+    }
+    return auth->sealed;
 }
 
 int zr_udp_bus_send(zr_udp_bus_t *self, int peer_id, zr_udp_group_t group,
@@ -190,21 +233,64 @@ int zr_udp_bus_send(zr_udp_bus_t *self, int peer_id, zr_udp_group_t group,
         self->stats.send_unknown_peer++;
         return -1;
     }
-    return send_on(self, peer->radio, group, data, size);
+    const void *bytes = wire_bytes(self, group, data, &size);
+    return bytes ? send_on(self, peer->radio, group, bytes, size) : -1;
 }
 
+/* One seal for every peer: each receiver keeps its own window per sender. */
 int zr_udp_bus_broadcast(zr_udp_bus_t *self, zr_udp_group_t group, const void *data, size_t size)
 {
-    if (!send_allowed(self, group, size))
-        return 0;
+    const void *bytes = send_allowed(self, group, size) ? wire_bytes(self, group, data, &size) : NULL;
     int sent = 0;
-    for (size_t i = 0; i < self->peer_count; i++)
-        sent += send_on(self, self->peers[i].radio, group, data, size) == 0;
+    for (size_t i = 0; bytes && i < self->peer_count; i++)
+        sent += send_on(self, self->peers[i].radio, group, bytes, size) == 0;
     return sent;
 }
 
-int zr_udp_bus_recv(zr_udp_bus_t *self, zr_udp_group_t *group, uint8_t *buffer, size_t *size)
+/* An authenticated bus: true if data is sealed, authentic and fresh (drops counted). */
+static bool open_sealed(zr_udp_bus_t *self, zr_udp_group_t group, const uint8_t *data, size_t length,
+                        zr_datagram_stamp_t *stamp, const uint8_t **message, size_t *size)
 {
+    zr_datagram_status_t status = zr_datagram_open(self->auth->key, group_names[group], data, length,
+                                                   stamp, message, size);
+    if (status != ZR_DATAGRAM_OK) {
+        *(status == ZR_DATAGRAM_UNSEALED ? &self->stats.recv_unsealed : &self->stats.recv_forged) += 1;
+        return false;
+    }
+    zr_replay_verdict_t verdict = zr_replay_check(self->auth->replay, stamp->sender_id,
+                                                  stamp->incarnation, stamp->sequence);
+    self->stats.recv_old_incarnation += verdict == ZR_REPLAY_OLD_INCARNATION;
+    self->stats.recv_senders_full += verdict == ZR_REPLAY_FULL;
+    self->stats.recv_replayed += verdict == ZR_REPLAY_SEEN || verdict == ZR_REPLAY_TOO_OLD;
+    return verdict == ZR_REPLAY_FRESH;
+}
+
+/* Copies one datagram's message out if it is acceptable; false (counted) if not. */
+static bool accept_datagram(zr_udp_bus_t *self, zmq_msg_t *msg, zr_udp_group_t *group,
+                            uint8_t *buffer, size_t *size, int64_t *sender)
+{
+    int found = group_from_name(zmq_msg_group(msg));
+    const uint8_t *data = zmq_msg_data(msg);
+    size_t length = zmq_msg_size(msg);
+    zr_datagram_stamp_t stamp = { -1, 0, 0 };
+    if (found < 0 || length > ZR_UDP_MAX_PAYLOAD) {
+        *(found < 0 ? &self->stats.recv_unknown_group : &self->stats.recv_oversize) += 1;
+        return false;
+    }
+    if (self->auth && !open_sealed(self, (zr_udp_group_t) found, data, length, &stamp, &data, &length))
+        return false;
+    memcpy(buffer, data, length);
+    *size = length;
+    *group = (zr_udp_group_t) found;
+    *sender = stamp.sender_id;
+    self->stats.received++;
+    return true;
+}
+
+int zr_udp_bus_recv_from(zr_udp_bus_t *self, zr_udp_group_t *group, uint8_t *buffer, size_t *size,
+                         int64_t *sender)
+{
+    int64_t ignored;
     while (self->dish) {
         zmq_msg_t msg;
         zmq_msg_init(&msg);
@@ -212,23 +298,17 @@ int zr_udp_bus_recv(zr_udp_bus_t *self, zr_udp_group_t *group, uint8_t *buffer, 
             zmq_msg_close(&msg);
             return 0;
         }
-        int found = group_from_name(zmq_msg_group(&msg));
-        size_t length = zmq_msg_size(&msg);
-        if (found < 0)
-            self->stats.recv_unknown_group++;
-        else if (length > ZR_UDP_MAX_PAYLOAD)
-            self->stats.recv_oversize++;
-        else {
-            memcpy(buffer, zmq_msg_data(&msg), length);
-            *size = length;
-            *group = (zr_udp_group_t) found;
-            self->stats.received++;
-            zmq_msg_close(&msg);
-            return 1;
-        }
+        bool accepted = accept_datagram(self, &msg, group, buffer, size, sender ? sender : &ignored);
         zmq_msg_close(&msg);
+        if (accepted)
+            return 1;
     }
     return 0;
+}
+
+int zr_udp_bus_recv(zr_udp_bus_t *self, zr_udp_group_t *group, uint8_t *buffer, size_t *size)
+{
+    return zr_udp_bus_recv_from(self, group, buffer, size, NULL);
 }
 
 zsock_t *zr_udp_bus_socket(zr_udp_bus_t *self)

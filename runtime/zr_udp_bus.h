@@ -1,10 +1,12 @@
 /* zr_udp_bus: a node's UDP transport: one DISH bound per node, one RADIO per peer.
- * Typed groups, a payload cap under one MTU, and counted drops of anything malformed. */
+ * Typed groups, a payload cap under one MTU, counted drops of anything malformed, and (once
+ * authenticated) every datagram sealed in the envelope of runtime/zr_datagram_auth.h. */
 #ifndef ZR_UDP_BUS_H
 #define ZR_UDP_BUS_H
 #include <czmq.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "runtime/zr_datagram_auth.h"
 
 /* Largest payload we send or accept: group + body stay inside one 1500-byte MTU datagram,
  * far from the 8 KiB buffer that libzmq's UDP engine has. */
@@ -24,6 +26,13 @@ typedef struct {
     uint64_t received;
     uint64_t recv_oversize;      /* dropped: payload over ZR_UDP_MAX_PAYLOAD */
     uint64_t recv_unknown_group; /* dropped: group we did not join */
+    /* An authenticated bus also drops: */
+    uint64_t recv_unsealed;      /* not in an envelope (e.g. a bare message), or too short */
+    uint64_t recv_forged;        /* the tag does not verify: no key, wrong key, tampered */
+    uint64_t recv_replayed;      /* that (sender, incarnation, sequence) came before, or
+                                    is too far behind to tell (zr_replay_window.h) */
+    uint64_t recv_old_incarnation; /* from an incarnation of its sender a newer one replaced */
+    uint64_t recv_senders_full;  /* from one sender more than the bus keeps windows for */
 } zr_udp_bus_stats_t;
 
 typedef struct zr_udp_bus zr_udp_bus_t;
@@ -37,6 +46,11 @@ zr_udp_bus_t *zr_udp_bus_new(const char *host, int port, char *err, size_t err_s
 /* A bus that only sends (no DISH): for a node's UDP sender actor. */
 zr_udp_bus_t *zr_udp_bus_new_sender(void);
 void zr_udp_bus_destroy(zr_udp_bus_t **self_p);
+/* From now on every datagram sent is sealed (sender id, incarnation, a sequence counting up
+ * from 1, an HMAC under key), and only sealed, authentic, fresh ones are received. A sealed
+ * message may be ZR_DATAGRAM_OVERHEAD bytes shorter than ZR_UDP_MAX_PAYLOAD. */
+void zr_udp_bus_authenticate(zr_udp_bus_t *self, const uint8_t key[ZR_DATAGRAM_KEY_SIZE],
+                             int64_t sender_id, uint64_t incarnation);
 
 /* Connects a RADIO to a peer's DISH; replaces an earlier one with the same id. */
 int zr_udp_bus_add_peer(zr_udp_bus_t *self, int peer_id, const char *host, int port,
@@ -53,6 +67,10 @@ int zr_udp_bus_broadcast(zr_udp_bus_t *self, zr_udp_group_t group, const void *d
 /* Takes one datagram without blocking. Returns 1 with group/data/size filled in, 0 if
  * nothing is waiting. Dropped datagrams are counted and skipped. buffer holds >= ZR_UDP_MAX_PAYLOAD. */
 int zr_udp_bus_recv(zr_udp_bus_t *self, zr_udp_group_t *group, uint8_t *buffer, size_t *size);
+/* The same, and *sender: the envelope's (authenticated) sender id, or -1 on a bus that does not
+ * authenticate. The message inside must carry the same sender id (the caller checks). */
+int zr_udp_bus_recv_from(zr_udp_bus_t *self, zr_udp_group_t *group, uint8_t *buffer, size_t *size,
+                         int64_t *sender);
 
 /* The DISH, to put in a zpoller (NULL for a sender-only bus). */
 zsock_t *zr_udp_bus_socket(zr_udp_bus_t *self);

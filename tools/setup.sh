@@ -7,7 +7,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 deps="${ZRUN_DEPS_DIR:-$repo/.deps}"
 patch="$repo/tools/libzmq-4.3.4-udp-hardening.patch"
 packages=(build-essential cmake pkg-config dpkg-dev libczmq-dev libmicrohttpd-dev
-          libcmocka-dev libcurl4-openssl-dev libjansson-dev openjdk-17-jdk-headless
+          libcmocka-dev libcurl4-openssl-dev libjansson-dev libsodium-dev openjdk-17-jdk-headless
           libseccomp-dev valgrind curl procps iproute2 nftables
           chromium chromium-driver python3-selenium fonts-dejavu-core   # the status page's browser test
           prometheus)                                                   # promtool, which checks /metrics

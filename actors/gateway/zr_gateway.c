@@ -47,7 +47,8 @@ static void send_pending(gateway_t *self)
 static void from_front(gateway_t *self)
 {
     zr_reply_t reply;
-    if (zr_inproc_reply_recv(self->front, &reply) == ZR_REPLY_JOB
+    zr_reply_kind_t kind = zr_inproc_reply_recv(self->front, &reply);
+    if (kind == ZR_REPLY_JOB
         && zr_pending_accept_id(self->pending, reply.job_id, zframe_data(reply.frame), zframe_size(reply.frame),
                                 zr_env_now(self->env))) {
         self->accepted++;
@@ -57,6 +58,9 @@ static void from_front(gateway_t *self)
         zr_debug(self->log, "request %llu: accepted (%zu bytes)", (unsigned long long) reply.job_id,
                  zframe_size(reply.frame));
         send_pending(self);
+    } else if (kind == ZR_REPLY_GONE && zr_pending_cancel(self->pending, reply.job_id)) {
+        zr_latency_forget(self->latency, reply.job_id);
+        zr_debug(self->log, "request %llu: its client hung up; dropped", (unsigned long long) reply.job_id);
     }
     zr_inproc_reply_fini(&reply);
 }
@@ -120,6 +124,7 @@ static void from_peer_server(gateway_t *self)
     if (*self->leader_endpoint)
         zsock_disconnect(self->leader, "%s", self->leader_endpoint);
     snprintf(self->leader_endpoint, sizeof self->leader_endpoint, "tcp://%s:%d", node->ipv4, node->tcp_port);
+    zr_keys_curve_client(self->env->keys, self->leader, node->id);   /* for the connection below */
     zsock_connect(self->leader, "%s", self->leader_endpoint);
     zr_info(self->log, "leader is now %lld (epoch %llu) at %s", (long long) view.leader_id,
             (unsigned long long) view.epoch, self->leader_endpoint);
@@ -250,6 +255,7 @@ static void answer_stats(gateway_t *self, zsock_t *pipe)
     zr_metrics_add(set, ZR_M_GATEWAY_QUEUE, NULL, (double) stats.waiting);
     zr_metrics_add(set, ZR_M_GATEWAY_RESENT, NULL, (double) stats.resends);
     zr_metrics_add(set, ZR_M_GATEWAY_EXPIRED, NULL, (double) stats.expired);
+    zr_metrics_add(set, ZR_M_GATEWAY_CANCELLED, NULL, (double) stats.cancelled);
     zr_metrics_add(set, ZR_M_GATEWAY_DROPPED, "malformed", (double) self->malformed);
     zr_inproc_stats_reply(pipe, &set);
 }

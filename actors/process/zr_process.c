@@ -1,6 +1,7 @@
 /* zr_process: starts a node's or the gateway's actors in dependency order, refreshes /metrics
  * each second, refuses jobs at a node's own HTTP port, and stops everything in reverse. */
 #include "actors/process/zr_process.h"
+#include "actors/process/zr_process_security.h"
 #include "actors/election/zr_peer_server.h"
 #include "actors/gateway/zr_gateway.h"
 #include "actors/gossip/zr_heartbeat.h"
@@ -23,6 +24,7 @@ typedef struct {
     zactor_t *monitor, *receiver, *sender, *heartbeat, *tcp, *peer, *gateway_actor, *front, *pool;
     zactor_t *collector;     /* the gateway's /status */
     zsock_t *pages;          /* to the process's HTTP front, whichever actor owns it */
+    zr_keys_t *keys;         /* NULL: cluster/insecure = 1 */
     int64_t next_metrics;
 } process_t;
 
@@ -51,6 +53,7 @@ static void publish_node(process_t *self, const zr_metrics_t *all)
 static void refresh_metrics(process_t *self)
 {
     zr_metrics_t *all = zr_metrics_new();
+    zr_metrics_add(all, ZR_M_INSECURE, NULL, self->keys == NULL);
     zactor_t *actors[] = { self->monitor, self->receiver, self->sender, self->heartbeat, self->tcp,
                            self->peer, self->gateway_actor, self->collector };
     for (size_t i = 0; i < sizeof actors / sizeof actors[0]; i++) {
@@ -175,13 +178,16 @@ void zr_process_actor(zsock_t *pipe, void *args)
     self.gateway = me && me->role == ZR_ROLE_GATEWAY;
     self.pages = zr_inproc_pages_connect(&self.env);
     char err[600] = "";
-    int rc = me ? start_common(&self, err, sizeof err) : -1;
+    int rc = me ? zr_process_security_start(&self.env, &self.keys, err, sizeof err) : -1;
+    if (rc == 0)
+        rc = start_common(&self, err, sizeof err);
     if (!me)
         snprintf(err, sizeof err, "node %d is not in the cluster file", given->node_id);
     if (rc == 0)
         rc = self.gateway ? start_gateway(&self, err, sizeof err) : start_node(&self, err, sizeof err);
     if (rc != 0) {
         stop_all(&self);
+        zr_process_security_stop(&self.env, &self.keys);
         zr_actor_verdict(pipe, err);
         return;
     }
@@ -189,4 +195,5 @@ void zr_process_actor(zsock_t *pipe, void *args)
     zr_actor_verdict(pipe, NULL);
     serve(&self, pipe);
     stop_all(&self);
+    zr_process_security_stop(&self.env, &self.keys);
 }

@@ -21,6 +21,7 @@ typedef struct {
     zlist_t *watched;        /* watched_t* */
     zpoller_t *poller;
     zr_log_t *log;
+    uint64_t handshake_failed[3];   /* no detail (e.g. mechanism mismatch), protocol, auth (zauth said no) */
 } monitor_t;
 
 const char *zr_monitor_event_name(int event)
@@ -86,6 +87,9 @@ static void relay(monitor_t *self, watched_t *watched)
         memcpy(&event, zframe_data(head), 2);
         memcpy(&value, zframe_data(head) + 2, 4);
         zr_event_publisher_socket(self->lines, watched->name, zr_monitor_event_name(event), value, endpoint);
+        self->handshake_failed[0] += event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL;
+        self->handshake_failed[1] += event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
+        self->handshake_failed[2] += event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
         if (event == ZMQ_EVENT_MONITOR_STOPPED) {
             zpoller_remove(self->poller, watched->pair);
             zlist_remove(self->watched, watched);
@@ -149,6 +153,9 @@ static bool handle_pipe(monitor_t *self, zsock_t *pipe)
     if (zr_inproc_is(&command, ZR_CMD_STATS)) {
         zr_metrics_t *set = zr_metrics_new();
         zr_metrics_add(set, ZR_M_MONITOR_SOCKETS, NULL, (double) zlist_size(self->watched));
+        zr_metrics_add(set, ZR_M_TCP_HANDSHAKE_FAILED, "no_detail", (double) self->handshake_failed[0]);
+        zr_metrics_add(set, ZR_M_TCP_HANDSHAKE_FAILED, "protocol", (double) self->handshake_failed[1]);
+        zr_metrics_add(set, ZR_M_TCP_HANDSHAKE_FAILED, "auth", (double) self->handshake_failed[2]);
         zr_event_publisher_stats(self->lines, set);
         zr_inproc_stats_reply(pipe, &set);
     }

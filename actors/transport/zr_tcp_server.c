@@ -104,6 +104,7 @@ static int server_start(tcp_server_t *self, const zr_env_t *env, char *err, size
     zr_monitor_attach(self->router, env, "tcp-server");
     zsock_set_maxmsgsize(self->router, ZR_TCP_MAX_MESSAGE);
     zsock_set_router_handover(self->router, 1);
+    zr_keys_curve_server(env->keys, self->router);   /* only members: zauth checks each client */
     if (zsock_bind(self->router, "tcp://%s:%d", me->ipv4, me->tcp_port) < 0) {
         snprintf(err, size, "cannot bind tcp://%s:%d: %s", me->ipv4, me->tcp_port, zmq_strerror(zmq_errno()));
         return -1;

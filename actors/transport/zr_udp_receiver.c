@@ -1,5 +1,6 @@
-/* zr_udp_receiver: the actor that owns a node's DISH. Every datagram is decoded, checked to come
- * from a known peer (and an election one from a live incarnation), counted, republished by type. */
+/* zr_udp_receiver: the actor that owns a node's DISH. Every datagram is authenticated (unless
+ * insecure), decoded, checked to come from a known peer (the one its envelope names; an election
+ * one from a live incarnation), counted, and republished by type; anything else is dropped. */
 #include "actors/transport/zr_udp_actors.h"
 #include "proto/zr_proto.h"
 #include "runtime/zr_actor.h"
@@ -17,14 +18,16 @@ typedef struct {
     zr_decode_stats_t decode;
     zr_proto_msg_t *scratch;                  /* decoded message, kept off the stack */
     zsock_t *members;                         /* membership changes (FAILED: drop the peer) */
-    uint64_t from_unknown, from_dropped, wrong_transport, delivered;
+    uint64_t from_unknown, from_dropped, wrong_transport, sender_mismatch, delivered;
     const zr_env_t *env;
     zr_events_t *events;                      /* drop events, at most one a second */
     zr_event_throttle_t drops;
 } receiver_t;
 
-/* NULL if the datagram may go on, else why it is dropped. */
-static const char *validate(receiver_t *self, const uint8_t *data, size_t size, int *type)
+/* NULL if the datagram may go on, else why it is dropped. The sender id every UDP message
+ * carries must be the one the envelope authenticated (envelope_sender; -1 when insecure). */
+static const char *validate(receiver_t *self, const uint8_t *data, size_t size, int64_t envelope_sender,
+                            int *type)
 {
     zr_proto_msg_t *msg = self->scratch;
     zr_decode_status_t status = zr_proto_decode(data, size, msg);
@@ -40,6 +43,10 @@ static const char *validate(receiver_t *self, const uint8_t *data, size_t size, 
     }
     bool election = msg->type == ZR_MSG_ELECTION;
     int64_t sender = election ? msg->election.sender_id : msg->gossip.sender_id;
+    if (envelope_sender >= 0 && envelope_sender != sender) {
+        self->sender_mismatch++;
+        return "sender_mismatch";
+    }
     int index = sender == self->node_id ? -1 : zr_config_index(self->config, sender);
     if (index < 0) {
         self->from_unknown++;
@@ -61,9 +68,10 @@ static void drain_datagrams(receiver_t *self)
     uint8_t buffer[ZR_UDP_MAX_PAYLOAD];
     size_t size;
     zr_udp_group_t group;
-    while (zr_udp_bus_recv(self->bus, &group, buffer, &size)) {
+    int64_t envelope_sender;
+    while (zr_udp_bus_recv_from(self->bus, &group, buffer, &size, &envelope_sender)) {
         int type = 0;
-        const char *dropped = validate(self, buffer, size, &type);
+        const char *dropped = validate(self, buffer, size, envelope_sender, &type);
         if (dropped) {
             zr_event_drop(self->events, &self->drops, zr_env_now(self->env), "udp", dropped);
             continue;
@@ -84,6 +92,12 @@ static void answer_stats(receiver_t *self, zsock_t *pipe)
     zr_metrics_add(set, ZR_M_UDP_DROPPED, "failed_sender", (double) self->from_dropped);
     zr_metrics_add(set, ZR_M_UDP_DROPPED, "wrong_transport", (double) self->wrong_transport);
     zr_metrics_add(set, ZR_M_UDP_DROPPED, "oversize", (double) bus.recv_oversize);
+    zr_metrics_add(set, ZR_M_UDP_DROPPED, "unauthenticated", (double) bus.recv_unsealed);
+    zr_metrics_add(set, ZR_M_UDP_DROPPED, "forged", (double) bus.recv_forged);
+    zr_metrics_add(set, ZR_M_UDP_DROPPED, "replayed", (double) bus.recv_replayed);
+    zr_metrics_add(set, ZR_M_UDP_DROPPED, "old_incarnation", (double) bus.recv_old_incarnation);
+    zr_metrics_add(set, ZR_M_UDP_DROPPED, "sender_mismatch", (double) self->sender_mismatch);
+    zr_metrics_add(set, ZR_M_UDP_DROPPED, "too_many_senders", (double) bus.recv_senders_full);
     zr_inproc_stats_reply(pipe, &set);
 }
 
@@ -138,6 +152,8 @@ static int receiver_start(receiver_t *self, const zr_env_t *env, char *err, size
         return -1;
     }
     self->bus = zr_udp_bus_new(me->ipv4, me->udp_port, err, size);
+    if (self->bus && env->keys)
+        zr_udp_bus_authenticate(self->bus, zr_keys_datagram_key(env->keys), env->node_id, env->incarnation);
     if (!self->bus || !(self->publisher = zr_inproc_bind(env, ZMQ_PUB, ZR_INPROC_UDP_IN, err, size)))
         return -1;
     self->scratch = calloc(1, sizeof *self->scratch);

@@ -15,6 +15,8 @@ static int sender_start(sender_t *self, const zr_env_t *env, char *err, size_t s
 {
     self->log = zr_log_open(env->config->log_dir, env->node_id, "udp-sender");
     self->bus = zr_udp_bus_new_sender();
+    if (env->keys)   /* every datagram sealed: our id, incarnation, a sequence, the HMAC */
+        zr_udp_bus_authenticate(self->bus, zr_keys_datagram_key(env->keys), env->node_id, env->incarnation);
     for (size_t i = 0; i < env->config->node_count; i++) {
         const zr_node_config_t *peer = &env->config->nodes[i];
         if (peer->id != env->node_id

@@ -65,6 +65,7 @@ static void connect_worker(leader_t *self, const zr_node_config_t *node)
     char name[32];
     snprintf(name, sizeof name, "leader-to-%d", node->id);
     zr_monitor_attach(dealer, self->env, name);
+    zr_keys_curve_client(self->env->keys, dealer, node->id);
     zsock_connect(dealer, "tcp://%s:%d", node->ipv4, node->tcp_port);
     self->workers[self->worker_count++] = (worker_link_t) { node->id, dealer };
     zr_dispatch_add_worker(self->dispatch, node->id);

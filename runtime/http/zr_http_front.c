@@ -2,6 +2,7 @@
  * One zmq_poll waits on the pipe and on MHD's epoll fd, with MHD's own timeout; MHD_run follows. */
 #include "runtime/http/zr_http_front.h"
 #include "runtime/http/zr_http_server.h"
+#include "runtime/http/zr_http_tokens.h"
 #include "runtime/zr_inproc.h"
 #include "runtime/zr_log.h"
 #include <errno.h>
@@ -16,6 +17,7 @@ typedef struct {
     char *summary_log;
     char *verbose_log;
     zr_log_t *log;
+    zr_http_tokens_t *tokens;
     zr_http_server_t *server;
     bool terminated;
 } zr_http_front_t;
@@ -27,6 +29,7 @@ void zr_http_front_config_defaults(zr_http_front_config_t *config)
     config->bind_address = "0.0.0.0";
     config->body_limit = ZR_HTTP_BODY_LIMIT_DEFAULT;
     config->connection_timeout_s = 60;
+    zr_http_door_config_defaults(&config->door);
 }
 
 void zr_http_front_config_from_cluster(zr_http_front_config_t *config, zr_http_front_paths_t *paths,
@@ -43,6 +46,10 @@ void zr_http_front_config_from_cluster(zr_http_front_config_t *config, zr_http_f
     zr_log_file_name(paths->verbose, sizeof paths->verbose, cluster->log_dir, node_id, "verbose");
     config->summary_log = paths->summary;
     config->verbose_log = paths->verbose;
+    config->door = (zr_http_door_config_t) { cluster->max_pending, cluster->max_in_flight_per_client,
+        cluster->max_connections_per_client, cluster->header_timeout_ms, cluster->retry_after_s };
+    if (me && me->role == ZR_ROLE_GATEWAY && cluster->tokens_file[0])
+        config->tokens_file = cluster->tokens_file;   /* jobs come in at the gateway only */
 }
 
 static char *copy_or_null(const char *text)
@@ -74,16 +81,25 @@ static zr_http_front_t *front_new(zsock_t *pipe, const zr_http_front_config_t *c
     self->log = zr_log_open(config->log_dir, config->node_id, "http");
     if (!self->log)
         self->log = zr_log_open(NULL, config->node_id, "http");
+    char reason[600];
+    if (config->tokens_file && !(self->tokens = zr_http_tokens_load(config->tokens_file, reason, sizeof reason))) {
+        *error = strdup(reason);
+        return self;
+    }
     zr_http_server_config_t server_config = {
         .bind_address = self->bind_address, .port = config->port,
         .body_limit = config->body_limit ? config->body_limit : ZR_HTTP_BODY_LIMIT_DEFAULT,
         .connection_timeout_s = config->connection_timeout_s > 0 ? config->connection_timeout_s : 60,
         .job_timeout_ms = config->job_timeout_ms > 0 ? config->job_timeout_ms : 0,
         .summary_log = self->summary_log, .verbose_log = self->verbose_log,
+        .tokens = self->tokens, .door = config->door,
     };
     self->server = zr_http_server_new(&server_config, pipe, self->log, error);
     if (self->server && config->pages_endpoint && !(self->pages = bind_pages(config->pages_endpoint, error)))
         zr_http_server_destroy(&self->server);
+    if (self->server && self->tokens)
+        zr_info(self->log, "jobs need one of the %zu bearer tokens of %s", zr_http_tokens_count(self->tokens),
+                config->tokens_file);
     return self;
 }
 
@@ -92,6 +108,7 @@ static void front_destroy(zr_http_front_t **self_p)
     zr_http_front_t *self = *self_p;
     zr_http_server_destroy(&self->server);
     zsock_destroy(&self->pages);
+    zr_http_tokens_destroy(&self->tokens);
     zr_log_close(&self->log);
     free(self->bind_address);
     free(self->summary_log);
@@ -148,16 +165,19 @@ static void serve(zr_http_front_t *self)
         zmq_pollitem_t items[] = {
             { zsock_resolve(self->pipe), 0, ZMQ_POLLIN, 0 },
             { NULL, self->server->epoll_fd, ZMQ_POLLIN, 0 },
+            { NULL, zr_http_server_watch_fd(self->server), ZMQ_POLLIN, 0 },
             { self->pages ? zsock_resolve(self->pages) : NULL, 0, ZMQ_POLLIN, 0 },
         };
-        int ready = zmq_poll(items, self->pages ? 3 : 2, zr_http_server_timeout(self->server));
+        int ready = zmq_poll(items, self->pages ? 4 : 3, zr_http_server_timeout(self->server));
         if (ready < 0 && zmq_errno() != EINTR) {
             zr_error(self->log, "poll failed: %s", zmq_strerror(zmq_errno()));
             break;
         }
         if (ready > 0 && (items[0].revents & ZMQ_POLLIN))
             handle_pipe(self);
-        if (ready > 0 && self->pages && (items[2].revents & ZMQ_POLLIN))
+        if (ready > 0 && (items[2].revents & ZMQ_POLLIN))
+            zr_http_server_clients_gone(self->server);
+        if (ready > 0 && self->pages && (items[3].revents & ZMQ_POLLIN))
             handle_pages(self);
         zr_http_server_run(self->server);
     }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "runtime/zr_config.h"
 #include "runtime/zr_inproc.h"
+#include "runtime/http/zr_http_door.h"
 
 #define ZR_HTTP_BODY_LIMIT_DEFAULT (1024 * 1024)
 
@@ -23,12 +24,15 @@ typedef struct {
     const char *verbose_log;    /* file served at /logs/verbose; NULL: 404 */
     const char *pages_endpoint; /* binds a PULL there: PAGE and METRICS from any actor of the
                                    process (zr_inproc_pages_connect); NULL: the pipe only */
+    const char *tokens_file;    /* jobs need Authorization: Bearer <a token of it>; NULL: no */
+    zr_http_door_config_t door; /* per-client and total limits (zr_http_door_config_defaults) */
 } zr_http_front_config_t;
 
 void zr_http_front_config_defaults(zr_http_front_config_t *config);
 
 /* The front of node_id in a cluster file: its address and HTTP port, the body limit, its logs
- * (summary and verbose paths are written into paths, which must outlive the config). */
+ * (summary and verbose paths are written into paths, which must outlive the config), the door's
+ * limits, and for the gateway the tokens file. */
 typedef struct {
     char summary[600], verbose[600];
 } zr_http_front_paths_t;

@@ -27,6 +27,7 @@ zr_http_request_t *zr_http_request_new(struct MHD_Connection *connection, size_t
     self->connection = connection;
     self->state = ZR_HTTP_RECEIVING;
     self->body_limit = body_limit;
+    self->fd = -1;
     return self;
 }
 
@@ -76,6 +77,12 @@ void zr_http_request_set_result(zr_http_request_t *self, zframe_t **result_p)
     self->result = *result_p;
     *result_p = NULL;
     self->state = ZR_HTTP_ANSWERED;
+}
+
+void zr_http_request_refuse(zr_http_request_t *self, int status, const char *reason)
+{
+    zr_http_request_set_failure(self, status, reason);
+    self->state = ZR_HTTP_REFUSED;
 }
 
 void zr_http_request_set_failure(zr_http_request_t *self, int status, const char *reason)

@@ -14,6 +14,10 @@ typedef enum {
     ZR_HTTP_WAITING,     /* job sent to the owner, connection suspended */
     ZR_HTTP_ANSWERED,    /* owner answered, connection resumed, response not yet queued */
     ZR_HTTP_REPLIED,     /* a response is queued */
+    ZR_HTTP_GONE,        /* the client hung up while WAITING: the connection is to be closed */
+    ZR_HTTP_REFUSED,     /* the door said no from the headers: the body is read and dropped
+                            (bounded, as for a 413), then fail_status/fail_reason go out, so
+                            the client is reading when the answer comes */
 } zr_http_request_state_t;
 
 typedef struct {
@@ -31,6 +35,9 @@ typedef struct {
     zframe_t *result;               /* the owner's RESULT: an encoded WORK_RESULT */
     int fail_status;                /* set by the owner's FAIL (with fail_reason) */
     char *fail_reason;
+    int fd;                         /* while WAITING: its socket, watched for a hang-up (-1: none) */
+    char client[64];                /* the client's address (the door's key) */
+    bool admitted;                  /* a job holding one of the door's slots until it ends */
 } zr_http_request_t;
 
 /* Creates a request with a fresh id. */
@@ -44,5 +51,7 @@ bool zr_http_request_append(zr_http_request_t *self, const char *data, size_t si
 /* Stores the owner's answer (takes the WORK_RESULT frame) and moves to ANSWERED. */
 void zr_http_request_set_result(zr_http_request_t *self, zframe_t **result_p);
 void zr_http_request_set_failure(zr_http_request_t *self, int status, const char *reason);
+/* The door refuses it (401, 429, 503): REFUSED with that status and reason. */
+void zr_http_request_refuse(zr_http_request_t *self, int status, const char *reason);
 
 #endif

@@ -1,6 +1,7 @@
 /* zr_http_routes: maps method and path to an answer; every response carries X-Request-Id.
  * Jobs are checked early (method, Content-Type, Content-Length), streamed in bounded, then suspended. */
 #include "runtime/http/zr_http_routes.h"
+#include "runtime/http/zr_http_guard.h"
 #include "runtime/http/zr_http_headers.h"
 #include "runtime/http/zr_http_response.h"
 #include "runtime/http/zr_http_server.h"
@@ -54,16 +55,37 @@ static enum MHD_Result reply_json(zr_http_server_t *server, zr_http_request_t *r
     return queue(server, request, status, zr_http_response_json(json), length, NULL);
 }
 
+/* A one-line reason, or its JSON form if asked for; *length gets the body's size. */
+static struct MHD_Response *reason_response(const zr_http_request_t *request, unsigned status,
+                                            const char *reason, size_t *length)
+{
+    if (!request->want_json) {
+        *length = strlen(reason);
+        return zr_http_response_text(reason, *length);
+    }
+    char *json = zr_http_error_json(request->id, status >= 500 ? "UNAVAILABLE" : "REJECTED", reason);
+    *length = strlen(json);
+    return zr_http_response_json(json);
+}
+
 /* An answer that is not a job result: a one-line reason, or its JSON form if asked for. */
 static enum MHD_Result reply_reason(zr_http_server_t *server, zr_http_request_t *request,
                                     unsigned status, const char *reason, const char *allow)
 {
-    if (!request->want_json)
-        return reply_text(server, request, status, reason, strlen(reason), allow);
-    const char *word = status >= 500 ? "UNAVAILABLE" : "REJECTED";
-    char *json = zr_http_error_json(request->id, word, reason);
-    size_t length = strlen(json);
-    return queue(server, request, status, zr_http_response_json(json), length, allow);
+    size_t length;
+    struct MHD_Response *response = reason_response(request, status, reason, &length);
+    return queue(server, request, status, response, length, allow);
+}
+
+/* The door's refusals (401, 429, 503): a reason and the header that tells what to do. */
+static enum MHD_Result reply_refusal(zr_http_server_t *server, zr_http_request_t *request,
+                                     unsigned status, const char *reason, const char *header,
+                                     const char *value)
+{
+    size_t length;
+    struct MHD_Response *response = reason_response(request, status, reason, &length);
+    MHD_add_response_header(response, header, value);
+    return queue(server, request, status, response, length, NULL);
 }
 
 static enum MHD_Result reply_too_large(zr_http_server_t *server, zr_http_request_t *request)
@@ -88,10 +110,47 @@ static enum MHD_Result reply_answer(zr_http_server_t *server, zr_http_request_t 
     return reply_text(server, request, result.http_status, result.body.data, result.body.size, NULL);
 }
 
+/* The door for a job that passed every other check: a slot, or 429/503 (sent once the body is in). */
+static enum MHD_Result check_door(zr_http_server_t *server, zr_http_request_t *request)
+{
+    zr_door_verdict_t verdict = zr_http_door_admit(server->door, request->client);
+    if (verdict == ZR_DOOR_ADMIT) {
+        request->admitted = true;
+        return MHD_YES;   /* wait for the body */
+    }
+    const zr_http_door_config_t *limits = zr_http_door_config(server->door);
+    char reason[160];
+    if (verdict == ZR_DOOR_CLIENT_BUSY)
+        snprintf(reason, sizeof reason, "too many requests: %s has %d jobs in flight already; retry later",
+                 request->client, limits->max_in_flight_per_client);
+    else
+        snprintf(reason, sizeof reason, "the queue is full (%d jobs); retry later", limits->max_pending);
+    zr_http_request_refuse(request, verdict == ZR_DOOR_CLIENT_BUSY ? 429 : MHD_HTTP_SERVICE_UNAVAILABLE, reason);
+    return MHD_YES;
+}
+
+/* A REFUSED request, its body read: 401 says how to authenticate, 429 and 503 when to retry. */
+static enum MHD_Result reply_refused(zr_http_server_t *server, zr_http_request_t *request)
+{
+    char retry[16];
+    snprintf(retry, sizeof retry, "%d", zr_http_door_config(server->door)->retry_after_s);
+    bool unauthorized = request->fail_status == MHD_HTTP_UNAUTHORIZED;
+    return reply_refusal(server, request, (unsigned) request->fail_status, request->fail_reason,
+                         unauthorized ? MHD_HTTP_HEADER_WWW_AUTHENTICATE : MHD_HTTP_HEADER_RETRY_AFTER,
+                         unauthorized ? "Bearer realm=\"zrun\"" : retry);
+}
+
 /* POST /compileandrun before its body: reject what can be rejected from the headers alone. */
 static enum MHD_Result check_job_headers(zr_http_server_t *server, zr_http_request_t *request,
                                          const char *method)
 {
+    zr_token_verdict_t token = server->config.tokens
+        ? zr_http_tokens_check(server->config.tokens, header(request->connection, MHD_HTTP_HEADER_AUTHORIZATION))
+        : ZR_TOKEN_OK;
+    if (token != ZR_TOKEN_OK) {
+        zr_http_request_refuse(request, MHD_HTTP_UNAUTHORIZED, zr_token_verdict_reason(token));
+        return MHD_YES;   /* 401 once the body is in */
+    }
     if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
         return reply_reason(server, request, MHD_HTTP_METHOD_NOT_ALLOWED,
                             "method not allowed: use POST", ALLOW_JOB);
@@ -102,13 +161,19 @@ static enum MHD_Result check_job_headers(zr_http_server_t *server, zr_http_reque
     if (zr_http_content_length(header(request->connection, MHD_HTTP_HEADER_CONTENT_LENGTH), &length) == 0
         && length > server->config.body_limit)
         return reply_too_large(server, request);
-    return MHD_YES;   /* wait for the body */
+    return check_door(server, request);
 }
 
 static enum MHD_Result reply_metrics(zr_http_server_t *server, zr_http_request_t *request)
 {
-    char *text = zr_http_metrics_render(server->metrics, zhashx_size(server->pending),
-                                        server->owner_metrics);
+    char *lines = NULL;
+    size_t lines_size = 0;
+    FILE *out = open_memstream(&lines, &lines_size);
+    zr_http_guard_metrics(server, out);
+    fputs(server->owner_metrics ? server->owner_metrics : "", out);
+    fclose(out);
+    char *text = zr_http_metrics_render(server->metrics, zhashx_size(server->pending), lines);
+    free(lines);
     size_t length = strlen(text);
     return queue(server, request, MHD_HTTP_OK, zr_http_response_metrics(text), length, NULL);
 }
@@ -205,12 +270,21 @@ enum MHD_Result zr_http_routes_access(void *cls, struct MHD_Connection *connecti
         request = zr_http_request_new(connection, server->config.body_limit);
         request->want_json = zr_http_accepts(header(connection, MHD_HTTP_HEADER_ACCEPT), "application/json");
         *request_p = request;
+        zr_door_conn_t *conn = zr_http_guard_conn(connection);
+        if (conn) {   /* its headers came in time */
+            zr_http_door_headers_done(server->door, conn);
+            snprintf(request->client, sizeof request->client, "%s", zr_door_conn_client(conn));
+        }
         return route(server, request, url, method);
     }
+    if (request->state == ZR_HTTP_GONE)
+        return MHD_NO;   /* its client hung up while it waited: close the connection */
     if (*upload_data_size)
         return receive(server, request, upload_data, upload_data_size);
     if (request->state == ZR_HTTP_ANSWERED)
         return reply_answer(server, request);
+    if (request->state == ZR_HTTP_REFUSED)
+        return reply_refused(server, request);
     if (request->state != ZR_HTTP_RECEIVING)
         return MHD_YES;
     if (request->too_large)
@@ -228,6 +302,11 @@ void zr_http_routes_completed(void *cls, struct MHD_Connection *connection, void
         return;
     if (request->state == ZR_HTTP_WAITING)
         zr_http_server_forget(server, request);
+    if (request->admitted)
+        zr_http_door_release(server->door, request->client);
+    zr_door_conn_t *conn = zr_http_guard_conn(connection);
+    if (conn)   /* keep-alive: the next request's headers are due from now */
+        zr_http_door_request_done(server->door, conn, zr_clock_now_ms(&server->clock));
     if (how != MHD_REQUEST_TERMINATED_COMPLETED_OK) {
         zr_http_metrics_count_aborted(server->metrics);
         zr_info(server->log, "request %llu: connection ended before the response was sent (%d)",

@@ -1,6 +1,7 @@
 /* zr_http_server: runs libmicrohttpd in external-epoll mode with suspend/resume, no threads.
  * Owns the daemon and the table of requests whose connections wait, suspended, for the owner. */
 #include "runtime/http/zr_http_server.h"
+#include "runtime/http/zr_http_guard.h"
 #include "runtime/http/zr_http_routes.h"
 #include "runtime/zr_inproc.h"
 #include <arpa/inet.h>
@@ -19,14 +20,27 @@ static void pending_key(char *key, size_t size, uint64_t id)
     snprintf(key, size, "%llu", (unsigned long long) id);
 }
 
-/* MHD's error log goes to the front's log; the last line is kept to explain a failed start. */
+/* MHD's error log goes to the front's log; the last line is kept to explain a failed start. A line
+ * that repeats (e.g. a connection refused at the limit, once per connection of a flood) is
+ * written at most once a second, with how many were left out. */
 static void log_mhd_message(void *cls, const char *format, va_list args)
 {
     zr_http_server_t *self = cls;
-    vsnprintf(self->last_mhd_error, sizeof self->last_mhd_error, format, args);
-    size_t length = strlen(self->last_mhd_error);
-    while (length && (self->last_mhd_error[length - 1] == '\n' || self->last_mhd_error[length - 1] == '\r'))
-        self->last_mhd_error[--length] = 0;
+    char line[sizeof self->last_mhd_error];
+    vsnprintf(line, sizeof line, format, args);
+    size_t length = strlen(line);
+    while (length && (line[length - 1] == '\n' || line[length - 1] == '\r'))
+        line[--length] = 0;
+    int64_t now = zr_clock_now_ms(&self->clock);
+    if (strcmp(line, self->last_mhd_error) == 0 && now - self->mhd_logged_at < 1000) {
+        self->mhd_repeats++;
+        return;
+    }
+    if (self->mhd_repeats)
+        zr_warn(self->log, "libmicrohttpd: (%llu more like the last line)", (unsigned long long) self->mhd_repeats);
+    self->mhd_repeats = 0;
+    self->mhd_logged_at = now;
+    snprintf(self->last_mhd_error, sizeof self->last_mhd_error, "%s", line);
     zr_warn(self->log, "libmicrohttpd: %s", self->last_mhd_error);
 }
 
@@ -46,11 +60,14 @@ static int start_daemon(zr_http_server_t *self, char **error)
         *error = start_error(self, "not an IPv4 address");
         return -1;
     }
-    self->daemon = MHD_start_daemon(DAEMON_FLAGS, (uint16_t) self->config.port, NULL, NULL,
+    /* The door: per-client connection cap (accept policy), header deadlines (notifications). */
+    self->daemon = MHD_start_daemon(DAEMON_FLAGS, (uint16_t) self->config.port, zr_http_guard_accept, self,
         zr_http_routes_access, self,
         MHD_OPTION_EXTERNAL_LOGGER, log_mhd_message, self,   /* must be the first option */
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &address,
         MHD_OPTION_NOTIFY_COMPLETED, zr_http_routes_completed, self,
+        MHD_OPTION_NOTIFY_CONNECTION, zr_http_guard_notify, self,
+        MHD_OPTION_CONNECTION_LIMIT, zr_http_guard_raise_file_limit(),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) self->config.connection_timeout_s,
         MHD_OPTION_END);
     if (!self->daemon) {
@@ -92,6 +109,13 @@ zr_http_server_t *zr_http_server_new(const zr_http_server_config_t *config, zsoc
     self->metrics = zr_http_metrics_new();
     self->pages = zhashx_new();
     zhashx_set_destructor(self->pages, page_destroy);
+    self->door = zr_http_door_new(&config->door);
+    self->watch = zr_http_watch_new();
+    if (!self->watch) {
+        *error = start_error(self, "no epoll set for waiting connections");
+        zr_http_server_destroy(&self);
+        return NULL;
+    }
     if (start_daemon(self, error) != 0) {
         zr_http_server_destroy(&self);
         return NULL;
@@ -118,8 +142,10 @@ void zr_http_server_destroy(zr_http_server_t **self_p)
     zr_http_server_t *self = *self_p;
     if (self->daemon) {
         release_waiting(self);
-        MHD_stop_daemon(self->daemon);
+        MHD_stop_daemon(self->daemon);   /* closes every connection: the door's books empty */
     }
+    zr_http_door_destroy(&self->door);
+    zr_http_watch_destroy(&self->watch);
     zhashx_destroy(&self->pending);
     zhashx_destroy(&self->pages);
     zr_http_metrics_destroy(&self->metrics);
@@ -143,11 +169,12 @@ int zr_http_server_timeout(zr_http_server_t *self)
     MHD_UNSIGNED_LONG_LONG mhd;
     int64_t timeout = MHD_get_timeout(self->daemon, &mhd) == MHD_YES
                     ? (mhd > INT_MAX ? INT_MAX : (int64_t) mhd) : -1;
-    if (checks_deadlines(self)) {
-        int64_t until_check = self->next_expiry_ms - zr_clock_now_ms(&self->clock);
-        until_check = until_check < 0 ? 0 : until_check;
-        if (timeout < 0 || until_check < timeout)
-            timeout = until_check;
+    int64_t now = zr_clock_now_ms(&self->clock), headers_due = zr_http_door_next_deadline(self->door);
+    int64_t checks[] = { checks_deadlines(self) ? self->next_expiry_ms : -1, headers_due };
+    for (size_t i = 0; i < 2; i++) {
+        int64_t until = checks[i] < 0 ? -1 : checks[i] <= now ? 0 : checks[i] - now;
+        if (until >= 0 && (timeout < 0 || until < timeout))
+            timeout = until;
     }
     return (int) timeout;
 }
@@ -176,6 +203,7 @@ static void expire_waiting(zr_http_server_t *self)
 void zr_http_server_run(zr_http_server_t *self)
 {
     expire_waiting(self);
+    zr_http_guard_cut_overdue(self, zr_clock_now_ms(&self->clock));
     if (MHD_run(self->daemon) != MHD_YES)
         zr_warn(self->log, "MHD_run failed");
 }
@@ -191,6 +219,9 @@ void zr_http_server_submit(zr_http_server_t *self, zr_http_request_t *request)
     request->state = ZR_HTTP_WAITING;
     request->deadline_ms = self->config.job_timeout_ms > 0 ? now + self->config.job_timeout_ms : 0;
     MHD_suspend_connection(request->connection);
+    const union MHD_ConnectionInfo *fd = MHD_get_connection_info(request->connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (fd && zr_http_watch_add(self->watch, fd->connect_fd, request->id) == 0)
+        request->fd = fd->connect_fd;   /* MHD no longer polls it: we watch for a hang-up */
     if (zr_inproc_job_send(self->pipe, request->id, request->body ? request->body : "",
                            request->body_len) != 0)
         zr_error(self->log, "request %llu: cannot pass the job to the owner",
@@ -200,22 +231,38 @@ void zr_http_server_submit(zr_http_server_t *self, zr_http_request_t *request)
     request->body_cap = 0;
 }
 
+static void unwatch(zr_http_server_t *self, zr_http_request_t *request)
+{
+    zr_http_watch_remove(self->watch, request->fd);
+    request->fd = -1;
+}
+
 void zr_http_server_forget(zr_http_server_t *self, zr_http_request_t *request)
 {
     char key[24];
     pending_key(key, sizeof key, request->id);
     zhashx_delete(self->pending, key);
+    unwatch(self, request);
 }
 
-/* Removes and returns the request waiting for this id, or NULL (client gone, or a stray id). */
-static zr_http_request_t *take_waiting(zr_http_server_t *self, uint64_t id)
+/* Removes and returns the request waiting for this id, or NULL. */
+static zr_http_request_t *take(zr_http_server_t *self, uint64_t id)
 {
     char key[24];
     pending_key(key, sizeof key, id);
     zr_http_request_t *request = zhashx_lookup(self->pending, key);
-    if (request)
+    if (request) {
         zhashx_delete(self->pending, key);
-    else {
+        unwatch(self, request);
+    }
+    return request;
+}
+
+/* The same for an answer from the owner: NULL (counted) if nobody waits (client gone, stray id). */
+static zr_http_request_t *take_waiting(zr_http_server_t *self, uint64_t id)
+{
+    zr_http_request_t *request = take(self, id);
+    if (!request) {
         zr_http_metrics_count_dropped(self->metrics);
         zr_info(self->log, "answer for request %llu dropped: nobody waits for it",
                 (unsigned long long) id);
@@ -243,6 +290,28 @@ void zr_http_server_deliver_failure(zr_http_server_t *self, uint64_t id, int sta
         return;
     zr_http_request_set_failure(request, status >= 400 && status <= 599 ? status : 500, reason);
     MHD_resume_connection(request->connection);
+}
+
+int zr_http_server_watch_fd(const zr_http_server_t *self)
+{
+    return zr_http_watch_fd(self->watch);
+}
+
+/* Each waiting job whose client hung up: the owner hears GONE (it may drop the job), and the
+ * connection is resumed only to be closed (routes: a GONE request ends it). */
+void zr_http_server_clients_gone(zr_http_server_t *self)
+{
+    uint64_t id;
+    while (zr_http_watch_next_gone(self->watch, &id)) {
+        zr_http_request_t *request = take(self, id);
+        if (!request)
+            continue;
+        request->state = ZR_HTTP_GONE;
+        self->clients_gone++;
+        zr_inproc_gone_send(self->pipe, id);
+        zr_info(self->log, "request %llu: the client hung up while it waited", (unsigned long long) id);
+        MHD_resume_connection(request->connection);
+    }
 }
 
 void zr_http_server_set_owner_metrics(zr_http_server_t *self, const char *lines)

@@ -2,8 +2,11 @@
  * Internal to runtime/zr_http_*.c; everything here runs on the front actor's single thread. */
 #ifndef ZR_HTTP_SERVER_H
 #define ZR_HTTP_SERVER_H
+#include "runtime/http/zr_http_door.h"
 #include "runtime/http/zr_http_metrics.h"
 #include "runtime/http/zr_http_request.h"
+#include "runtime/http/zr_http_tokens.h"
+#include "runtime/http/zr_http_watch.h"
 #include "proto/zr_work_result_msg.h"
 #include "runtime/zr_clock.h"
 #include "runtime/zr_log.h"
@@ -17,6 +20,8 @@ typedef struct {
     int job_timeout_ms;         /* a job unanswered this long gets 504; 0: wait forever */
     const char *summary_log;    /* may be NULL */
     const char *verbose_log;    /* may be NULL */
+    const zr_http_tokens_t *tokens;   /* NULL: jobs need no bearer token */
+    zr_http_door_config_t door;       /* connection and job limits */
 } zr_http_server_config_t;
 
 /* A read-only page the owner publishes (e.g. the gateway's /cluster). */
@@ -27,8 +32,8 @@ typedef struct {
     char *json;                 /* the application/json body; NULL: none */
 } zr_http_page_t;
 
-typedef struct {
-    zr_http_server_config_t config;  /* strings borrowed from the front, which outlives us */
+typedef struct zr_http_server {
+    zr_http_server_config_t config;  /* strings and tokens borrowed from the front, which outlives us */
     zsock_t *pipe;              /* to the owner: JOB goes out here */
     zr_log_t *log;
     struct MHD_Daemon *daemon;
@@ -41,6 +46,11 @@ typedef struct {
     zr_clock_t clock;
     int64_t next_expiry_ms;     /* when waiting jobs are next checked against their deadline */
     char last_mhd_error[256];
+    int64_t mhd_logged_at;      /* when MHD's log last reached ours */
+    uint64_t mhd_repeats;       /* lines left out since, because they repeated the last one */
+    zr_http_door_t *door;       /* connections and jobs per client, header deadlines */
+    zr_http_watch_t *watch;     /* waiting jobs' sockets, for clients that hang up */
+    uint64_t clients_gone;      /* jobs whose client hung up while waiting */
 } zr_http_server_t;
 
 /* Starts listening; returns NULL and a malloc'ed one-line *error if it cannot. */
@@ -55,6 +65,11 @@ int zr_http_server_timeout(zr_http_server_t *self);
 /* Answers 504 to jobs past their deadline, then lets MHD do whatever its sockets are ready
  * for; never blocks. */
 void zr_http_server_run(zr_http_server_t *self);
+
+/* Readable when a waiting job's client hung up: then call zr_http_server_clients_gone, which
+ * tells the owner GONE for each such job and closes its connection. */
+int zr_http_server_watch_fd(const zr_http_server_t *self);
+void zr_http_server_clients_gone(zr_http_server_t *self);
 
 /* Sends the request's body to the owner as JOB, files it as waiting, suspends its connection. */
 void zr_http_server_submit(zr_http_server_t *self, zr_http_request_t *request);

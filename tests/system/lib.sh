@@ -37,8 +37,8 @@ free_base_port() {
 }
 
 # start_cluster NODES [OPTION...]: `zrun cluster` with NODES nodes on a free port block, in the
-# background (the options go to zrun cluster, e.g. --log-level debug); sets base (udp of the
-# gateway; node i uses base + 10 i), url (the gateway) and cluster_pid.
+# background (the options go to zrun cluster, e.g. --log-level debug or --insecure); sets base
+# (udp of the gateway; node i uses base + 10 i), url (the gateway) and cluster_pid.
 start_cluster() {
     base=$(free_base_port)
     url="http://127.0.0.1:$((base + 99))"

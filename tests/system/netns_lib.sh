@@ -38,17 +38,20 @@ netns_up() {
     done
 }
 
-# netns_config FILE GATEWAY_ID NODE_ID...: one cluster file with every process at its own IP.
+# netns_config FILE GATEWAY_ID NODE_ID...: one cluster file with every process at its own IP,
+# and its keys in $WORK/keys.
 netns_config() {
     local file=$1 gateway=$2; shift 2
     {
-        printf 'cluster\n    log_dir = %s/logs\n    log_level = info\nrunner\n    jvms = 1\nnodes\n' "$WORK"
+        printf 'cluster\n    log_dir = %s/logs\n    log_level = info\n    keys_dir = %s/keys\n' "$WORK" "$WORK"
+        printf 'runner\n    jvms = 1\nnodes\n'
         printf '    %d\n        role = gateway\n        host = %s\n        udp_port = 9000\n        http_port = 8888\n' \
             "$gateway" "$(ns_ip "$gateway")"
         for id in "$@"; do
             printf '    %d\n        host = %s\n        udp_port = 9000\n        http_port = 9003\n' "$id" "$(ns_ip "$id")"
         done
     } >"$file"
+    "$ZRUN" keygen "$WORK/keys" --config "$file" >/dev/null || fail "zrun keygen failed"
 }
 
 # netns_start FILE ID [gateway]: the process of that id, inside its namespace.

@@ -7,12 +7,13 @@ source "$(dirname "$0")/lib.sh"
 base=$(free_base_port)
 config="$WORK/cluster.zpl"
 {
-    printf 'cluster\n    log_dir = %s/logs\nrunner\n    jvms = 1\nnodes\n' "$WORK"
+    printf 'cluster\n    log_dir = %s/logs\n    keys_dir = %s/keys\nrunner\n    jvms = 1\nnodes\n' "$WORK" "$WORK"
     printf '    0\n        role = gateway\n        udp_port = %d\n        http_port = %d\n' "$base" "$((base + 99))"
     for id in 1 2 3 4 5 6 7; do
         printf '    %d\n        udp_port = %d\n        http_port = %d\n' "$id" "$((base + 10 * id))" "$((base + 10 * id + 3))"
     done
 } >"$config"
+"$ZRUN" keygen "$WORK/keys" --config "$config" || fail "zrun keygen failed"
 
 http_port_of() { [ "$1" -eq 0 ] && echo $((base + 99)) || echo $((base + 10 * $1 + 3)); }
 order=${ZRUN_TEST_ORDER:-$(shuf -e 0 1 2 3 4 5 6 7 | tr '\n' ' ')}   # ZRUN_TEST_ORDER replays one

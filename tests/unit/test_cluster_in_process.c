@@ -1,5 +1,6 @@
 /* test_cluster_in_process: a gateway and three nodes as process actors inside this one test
- * process (each under its own inproc prefix, loopback ports): elect, answer, lose a follower, answer. */
+ * process (each under its own inproc prefix, loopback ports, one zauth for all of them, as ZAP is
+ * per context): elect, answer, lose a follower, answer. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +11,7 @@
 #include "actors/process/zr_process.h"
 #include "runtime/zr_actor.h"
 #include "runtime/zr_inproc.h"
+#include "runtime/zr_keys.h"
 #include "tests/unit/test_support.h"
 
 #define NODES 4                 /* the gateway (0) and nodes 1, 2, 3 */
@@ -26,12 +28,19 @@ typedef struct {
     char gateway[64];           /* http://127.0.0.1:<port> */
 } cluster_t;
 
-/* The cluster file: node i has udp base + 10 i (monitor + 1, tcp + 2) and http base + 10 i + 3. */
+/* The cluster file: node i has udp base + 10 i (monitor + 1, tcp + 2) and http base + 10 i + 3;
+ * the keys (CURVE and datagrams) in <log_dir>/keys. */
 static zr_config_t *cluster_config(const char *log_dir, int base)
 {
-    char text[2048], err[256];
+    char text[2048], err[800];
+    int ids[NODES], created;
+    for (int id = 0; id < NODES; id++)
+        ids[id] = id;
+    snprintf(text, sizeof text, "%s/keys", log_dir);
+    if (zr_keys_generate(text, ids, NODES, &created, err, sizeof err) != 0)
+        fail_msg("%s", err);
     int used = snprintf(text, sizeof text, "cluster\n    log_dir = %s\n    log_level = warn\n"
-                        "runner\n    jvms = 1\nnodes\n", log_dir);
+                        "    keys_dir = %s/keys\nrunner\n    jvms = 1\nnodes\n", log_dir, log_dir);
     for (int id = 0; id < NODES; id++)
         used += snprintf(text + used, sizeof text - (size_t) used,
                          "    %d\n%s        udp_port = %d\n        http_port = %d\n", id,

@@ -36,6 +36,14 @@ static void example_file_loads(void **state)
     assert_int_equal(config->runner_jvms, 2);
     assert_int_equal(config->body_limit, 1 << 20);
     assert_int_equal(config->log_level, ZR_LOG_INFO);
+    assert_string_equal(config->keys_dir, "demo/keys");
+    assert_int_equal(config->insecure, 0);
+    assert_int_equal(config->max_pending, 1024);
+    assert_int_equal(config->max_in_flight_per_client, 32);
+    assert_int_equal(config->max_connections_per_client, 64);
+    assert_int_equal(config->header_timeout_ms, 5000);
+    assert_int_equal(config->retry_after_s, 1);
+    assert_string_equal(config->tokens_file, "");
     zr_config_destroy(&config);
     assert_null(config);
 }
@@ -68,6 +76,9 @@ static const bad_case_t bad_cases[] = {
     { "cluster\n    base_interval_ms = 5\n" TWO_NODES, "cluster/base_interval_ms: 5 is out of range 10..60000" },
     { "cluster\n    base_interval_ms = 12abc\n" TWO_NODES, "'12abc' is not a whole number" },
     { "cluster\n    log_level = loud\n" TWO_NODES, "cluster/log_level: 'loud'" },
+    { "cluster\n    keys_dir =\n" TWO_NODES, "cluster/keys_dir: must be a path" },
+    { "cluster\n    insecure = 2\n" TWO_NODES, "cluster/insecure: 2 is out of range 0..1" },
+    { "cluster\n    max_pending = 0\n" TWO_NODES, "cluster/max_pending: 0 is out of range" },
     { "cluster\n    fail_after_ms = 1000\n    cleanup_after_ms = 900\n" TWO_NODES, "cleanup_after_ms: 900 must be greater" },
     { "runner\n    jvms = 0\n" TWO_NODES, "runner/jvms: 0 is out of range" },
     { "runner\n    colour = red\n" TWO_NODES, "unknown key 'runner/colour'" },

@@ -16,6 +16,8 @@ typedef struct {
     char summary[128];
 } fixture_t;
 
+#define CONCURRENT 50   /* requests one client has in flight at once */
+
 static int start_fixture(void **state, int job_timeout_ms)
 {
     fixture_t *fixture = calloc(1, sizeof *fixture);
@@ -31,6 +33,7 @@ static int start_fixture(void **state, int job_timeout_ms)
     config.summary_log = fixture->summary;
     config.verbose_log = "/nonexistent/verbose.log";
     config.job_timeout_ms = job_timeout_ms;
+    config.door.max_in_flight_per_client = 2 * CONCURRENT;   /* one client sends CONCURRENT at once */
     fixture->owner = fake_owner_start(&config, &fixture->port);
     *state = fixture;
     return 0;
@@ -176,7 +179,6 @@ static void owner_failure_becomes_its_status(void **state)
     http_reply_free(&reply);
 }
 
-#define CONCURRENT 50
 
 static void concurrent_answers_out_of_order_reach_their_clients(void **state)
 {

@@ -9,7 +9,8 @@
  *   "park TEXT"    kept and reported to the test as "PARKED"; answered on "RELEASE"
  *   anything else  200 with the source echoed back
  * Test -> fake: "HOLD" n | "RELEASE" (replies "RELEASED" after answering) | "METRICS" lines
- *               | "PAGE" path status plain json (passed on to the front). */
+ *               | "PAGE" path status plain json (passed on to the front)
+ *               | "GONE" (replies how many GONE the front sent: clients that hung up). */
 #ifndef TEST_HTTP_HARNESS_H
 #define TEST_HTTP_HARNESS_H
 #include "runtime/http/zr_http_front.h"
@@ -38,6 +39,7 @@ typedef struct {
     zlistx_t *held;      /* fake_job_t, "hold" */
     zlistx_t *parked;    /* fake_job_t, "park" */
     size_t hold_target;
+    size_t gone;         /* GONE messages from the front */
 } fake_owner_t;
 
 static inline void fake_job_destroy(void **item)
@@ -143,11 +145,13 @@ static inline void fake_on_job(fake_owner_t *self, uint64_t id, const char *sour
 static inline void fake_on_front(fake_owner_t *self)
 {
     zr_reply_t reply;
-    if (zr_inproc_reply_recv(self->front, &reply) == ZR_REPLY_JOB) {
+    zr_reply_kind_t kind = zr_inproc_reply_recv(self->front, &reply);
+    if (kind == ZR_REPLY_JOB) {
         char *text = zframe_strdup(reply.frame);
         fake_on_job(self, reply.job_id, text);
         free(text);
     }
+    self->gone += kind == ZR_REPLY_GONE;
     zr_inproc_reply_fini(&reply);
 }
 
@@ -174,7 +178,9 @@ static inline bool fake_on_test(fake_owner_t *self)
         free(plain);
         free(json);
     }
-    if (go_on && !streq(command, "RELEASE"))
+    else if (go_on && streq(command, "GONE"))
+        zstr_sendf(self->pipe, "%zu", self->gone);
+    if (go_on && !streq(command, "RELEASE") && !streq(command, "GONE"))
         zsock_signal(self->pipe, 0);
     free(command);
     free(argument);
@@ -237,6 +243,8 @@ typedef struct {
     char request_id[64];
     char allow[64];
     char content_type[128];
+    char retry_after[16];
+    char www_authenticate[64];
     struct curl_slist *headers;   /* request headers, freed with the reply */
     char *upload;                 /* chunked upload source, if any */
     size_t upload_len, upload_sent;
@@ -274,6 +282,8 @@ static inline size_t http_collect_header(char *line, size_t size, size_t count, 
     http_copy_header(line, length, "X-Request-Id", reply->request_id, sizeof reply->request_id);
     http_copy_header(line, length, "Allow", reply->allow, sizeof reply->allow);
     http_copy_header(line, length, "Content-Type", reply->content_type, sizeof reply->content_type);
+    http_copy_header(line, length, "Retry-After", reply->retry_after, sizeof reply->retry_after);
+    http_copy_header(line, length, "WWW-Authenticate", reply->www_authenticate, sizeof reply->www_authenticate);
     return length;
 }
 

@@ -167,6 +167,12 @@ static void pool_and_front_messages_round_trip(void **state)
     assert_int_equal(reply.job_id, 77);
     assert_true(zframe_streq(reply.frame, "src"));
     zr_inproc_reply_fini(&reply);
+    zr_inproc_gone_send(a, 78);
+    assert_int_equal(zr_inproc_reply_recv(b, &reply), ZR_REPLY_GONE);
+    assert_int_equal(reply.job_id, 78);
+    zr_inproc_reply_fini(&reply);
+    zstr_sendx(a, "GONE", "not an id", NULL);
+    assert_int_equal(zr_inproc_reply_recv(b, &reply), ZR_REPLY_NONE);
     zstr_sendx(a, "RESULT", "not a work result", NULL);
     assert_int_equal(zr_inproc_reply_recv(b, &reply), ZR_REPLY_NONE);
     zr_front_msg_t msg;

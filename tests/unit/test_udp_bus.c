@@ -1,5 +1,6 @@
 /* test_udp_bus: two udp-bus endpoints on loopback exchange messages on every group;
- * oversized sends, unknown peers and bind addresses the host lacks are refused. */
+ * oversized sends, unknown peers and bind addresses the host lacks are refused; authenticated
+ * buses seal what they send and take only sealed, authentic, fresh datagrams. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -39,18 +40,24 @@ static int teardown_pair(void **state)
     return 0;
 }
 
-/* Waits (up to the deadline) for one datagram on bus. */
-static int wait_recv(zr_udp_bus_t *bus, zr_udp_group_t *group, uint8_t *buffer, size_t *size)
+/* Waits (up to the deadline) for one datagram on bus; *sender (may be NULL): its envelope's. */
+static int wait_recv_from(zr_udp_bus_t *bus, zr_udp_group_t *group, uint8_t *buffer, size_t *size,
+                          int64_t *sender)
 {
     zpoller_t *poller = zpoller_new(zr_udp_bus_socket(bus), NULL);
-    int got = zr_udp_bus_recv(bus, group, buffer, size);
+    int got = zr_udp_bus_recv_from(bus, group, buffer, size, sender);
     int64_t deadline = zclock_mono() + DEADLINE_MS;
     while (!got && zclock_mono() < deadline) {
         zpoller_wait(poller, 100);
-        got = zr_udp_bus_recv(bus, group, buffer, size);
+        got = zr_udp_bus_recv_from(bus, group, buffer, size, sender);
     }
     zpoller_destroy(&poller);
     return got;
+}
+
+static int wait_recv(zr_udp_bus_t *bus, zr_udp_group_t *group, uint8_t *buffer, size_t *size)
+{
+    return wait_recv_from(bus, group, buffer, size, NULL);
 }
 
 static void messages_cross_on_every_group(void **state)
@@ -102,6 +109,58 @@ static void unknown_peer_and_group_are_refused(void **state)
     assert_int_equal(zr_udp_bus_send(pair->a, 2, ZR_GROUP_GOSSIP, "x", 1), -1);
 }
 
+/* Polls bus until its stats satisfy done (drops leave recv returning 0), or the deadline. */
+static bool wait_stats(zr_udp_bus_t *bus, bool (*done)(const zr_udp_bus_stats_t *))
+{
+    uint8_t buffer[ZR_UDP_MAX_PAYLOAD];
+    size_t size;
+    zr_udp_group_t group;
+    zpoller_t *poller = zpoller_new(zr_udp_bus_socket(bus), NULL);
+    int64_t deadline = zclock_mono() + DEADLINE_MS;
+    zr_udp_bus_stats_t stats = zr_udp_bus_stats(bus);
+    while (!done(&stats) && zclock_mono() < deadline) {
+        zpoller_wait(poller, 100);
+        while (zr_udp_bus_recv(bus, &group, buffer, &size))
+            ;
+        stats = zr_udp_bus_stats(bus);
+    }
+    zpoller_destroy(&poller);
+    return done(&stats);
+}
+
+static bool one_unsealed(const zr_udp_bus_stats_t *s) { return s->recv_unsealed == 1; }
+static bool one_forged(const zr_udp_bus_stats_t *s) { return s->recv_forged == 1; }
+
+static void authenticated_buses_seal_and_refuse_the_rest(void **state)
+{
+    pair_t *pair = *state;
+    uint8_t key[ZR_DATAGRAM_KEY_SIZE] = { 1, 2, 3 }, wrong[ZR_DATAGRAM_KEY_SIZE] = { 9 };
+    static uint8_t buffer[ZR_UDP_MAX_PAYLOAD], big[ZR_UDP_MAX_PAYLOAD];
+    size_t size = 0;
+    zr_udp_group_t group;
+    int64_t sender = 0;
+    zr_udp_bus_authenticate(pair->b, key, 2, 200);
+    assert_int_equal(zr_udp_bus_send(pair->a, 2, ZR_GROUP_GOSSIP, "bare", 4), 0);   /* a: not yet */
+    assert_true(wait_stats(pair->b, one_unsealed));
+    zr_udp_bus_authenticate(pair->a, wrong, 1, 100);
+    assert_int_equal(zr_udp_bus_send(pair->a, 2, ZR_GROUP_GOSSIP, "wrong key", 9), 0);
+    assert_true(wait_stats(pair->b, one_forged));
+    zr_udp_bus_authenticate(pair->a, key, 1, 100);
+    size_t largest = ZR_UDP_MAX_PAYLOAD - ZR_DATAGRAM_OVERHEAD;
+    assert_int_equal(zr_udp_bus_send(pair->a, 2, ZR_GROUP_ELECTION, big, largest + 1), -1);
+    assert_int_equal(zr_udp_bus_send(pair->a, 2, ZR_GROUP_ELECTION, big, largest), 0);
+    assert_int_equal(wait_recv_from(pair->b, &group, buffer, &size, &sender), 1);
+    assert_int_equal(size, largest);
+    assert_int_equal(sender, 1);
+    assert_int_equal(zr_udp_bus_broadcast(pair->a, ZR_GROUP_GOSSIP, "all", 3), 1);
+    assert_int_equal(wait_recv_from(pair->b, &group, buffer, &size, &sender), 1);
+    assert_memory_equal(buffer, "all", 3);
+    assert_int_equal(group, ZR_GROUP_GOSSIP);
+    zr_udp_bus_stats_t stats = zr_udp_bus_stats(pair->b);
+    assert_int_equal(stats.received, 2);
+    assert_int_equal(stats.recv_replayed + stats.recv_old_incarnation, 0);
+}
+
 static void bind_addresses_are_validated(void **state)
 {
     char err[256] = "";
@@ -124,6 +183,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(messages_cross_on_every_group, setup_pair, teardown_pair),
         cmocka_unit_test_setup_teardown(largest_payload_passes_and_larger_is_refused, setup_pair, teardown_pair),
         cmocka_unit_test_setup_teardown(unknown_peer_and_group_are_refused, setup_pair, teardown_pair),
+        cmocka_unit_test_setup_teardown(authenticated_buses_seal_and_refuse_the_rest, setup_pair, teardown_pair),
         cmocka_unit_test(bind_addresses_are_validated),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
