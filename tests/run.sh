@@ -28,14 +28,15 @@ build() {   # build DIR [cmake options...]
 echo "== build (build/)"
 build build
 echo "== tests"
-(cd build && ctest --output-on-failure --timeout 600)
+(cd build && ctest -j "$(nproc)" --output-on-failure --timeout 600)
 
 if [ "$quick" -eq 0 ]; then
     echo "== build with ASan+UBSan (build-asan/)"
     build build-asan -DZRUN_SANITIZE=ON
-    echo "== tests under ASan+UBSan"
+    echo "== tests under ASan+UBSan (unit tests and the system tests labelled sanitized)"
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure --timeout 900)
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ctest -j "$(nproc)" -L sanitized --output-on-failure --timeout 900)
 fi
 
 if [ "$valgrind" -eq 1 ]; then
