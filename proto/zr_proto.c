@@ -15,6 +15,7 @@ zr_decode_status_t zr_proto_decode(const uint8_t *data, size_t size, zr_proto_ms
     case ZR_MSG_WORK_REQUEST: return zr_work_request_msg_decode(data, size, &msg->work_request);
     case ZR_MSG_WORK_RESULT: return zr_work_result_msg_decode(data, size, &msg->work_result);
     case ZR_MSG_WORKER_HELLO: return zr_worker_hello_msg_decode(data, size, &msg->worker_hello);
+    case ZR_MSG_WORK_ACK: return zr_work_ack_msg_decode(data, size, &msg->work_ack);
     case ZR_MSG_RECOVERY_REQUEST:
         return zr_recovery_request_msg_decode(data, size, &msg->recovery_request);
     case ZR_MSG_RECOVERY_ANSWER:
@@ -36,6 +37,7 @@ zr_encode_status_t zr_proto_encode(const zr_proto_msg_t *msg, uint8_t *buf, size
     case ZR_MSG_WORK_RESULT: return zr_work_result_msg_encode(&msg->work_result, buf, cap, len);
     case ZR_MSG_WORKER_HELLO:
         return zr_worker_hello_msg_encode(&msg->worker_hello, buf, cap, len);
+    case ZR_MSG_WORK_ACK: return zr_work_ack_msg_encode(&msg->work_ack, buf, cap, len);
     case ZR_MSG_RECOVERY_REQUEST:
         return zr_recovery_request_msg_encode(&msg->recovery_request, buf, cap, len);
     case ZR_MSG_RECOVERY_ANSWER:

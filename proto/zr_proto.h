@@ -8,6 +8,7 @@
 #include "proto/zr_work_request_msg.h"
 #include "proto/zr_work_result_msg.h"
 #include "proto/zr_worker_hello_msg.h"
+#include "proto/zr_work_ack_msg.h"
 #include "proto/zr_recovery_msg.h"
 
 typedef struct {
@@ -18,6 +19,7 @@ typedef struct {
         zr_work_request_msg_t work_request;
         zr_work_result_msg_t work_result;
         zr_worker_hello_msg_t worker_hello;
+        zr_work_ack_msg_t work_ack;
         zr_recovery_request_msg_t recovery_request;
         zr_recovery_answer_msg_t recovery_answer;
     };

@@ -3,7 +3,7 @@
 #include "proto/zr_recovery_msg.h"
 #include <string.h>
 
-_Static_assert(ZR_PROTO_MAX_TCP_MESSAGE == ZR_RECOVERY_ANSWER_MSG_FIXED_SIZE
+_Static_assert(ZR_PROTO_MAX_TCP_MESSAGE == ZR_RECOVERY_ANSWER_MSG_FIXED_SIZE + 1
                                               + ZR_WORK_RESULT_MSG_FIXED_SIZE - 2
                                               + ZR_PROTO_MAX_BODY + 2 * ZR_PROTO_MAX_OUTPUT,
                "ZR_PROTO_MAX_TCP_MESSAGE is the largest recovery answer");
@@ -38,7 +38,7 @@ zr_decode_status_t zr_recovery_request_msg_decode(const uint8_t *data, size_t si
 
 bool zr_recovery_answer_has_result(const zr_recovery_answer_msg_t *msg)
 {
-    return msg->total > 0;
+    return msg->total > 0 && msg->entry == ZR_RECOVERY_RESULT;
 }
 
 bool zr_recovery_answer_is_last(const zr_recovery_answer_msg_t *msg)
@@ -48,8 +48,11 @@ bool zr_recovery_answer_is_last(const zr_recovery_answer_msg_t *msg)
 
 static bool answer_valid(const zr_recovery_answer_msg_t *msg)
 {
-    bool numbered = msg->total == 0 ? msg->index == 0 : msg->index < msg->total;
-    return msg->follower_id >= 0 && numbered;
+    bool numbered = msg->total == 0 ? msg->index == 0 && msg->entry == ZR_RECOVERY_NOTHING
+                                    : msg->index < msg->total;
+    bool entry = msg->total == 0 || msg->entry == ZR_RECOVERY_RESULT
+                 || (msg->entry == ZR_RECOVERY_RUNNING && msg->gateway_id >= 0);
+    return msg->follower_id >= 0 && numbered && entry;
 }
 
 zr_encode_status_t zr_recovery_answer_msg_encode(const zr_recovery_answer_msg_t *msg,
@@ -63,8 +66,14 @@ zr_encode_status_t zr_recovery_answer_msg_encode(const zr_recovery_answer_msg_t 
     zr_wire_write_u64(&writer, msg->leader_epoch);
     zr_wire_write_u32(&writer, msg->index);
     zr_wire_write_u32(&writer, msg->total);
+    if (msg->total > 0)
+        zr_wire_write_u8(&writer, (uint8_t) msg->entry);
     if (zr_recovery_answer_has_result(msg))
         zr_work_result_msg_write(&writer, &msg->result);
+    else if (msg->total > 0) {
+        zr_wire_write_id(&writer, msg->gateway_id);
+        zr_wire_write_u64(&writer, msg->request_id);
+    }
     return zr_wire_writer_close(&writer, len);
 }
 
@@ -74,13 +83,21 @@ zr_decode_status_t zr_recovery_answer_msg_decode(const uint8_t *data, size_t siz
     zr_wire_reader_t reader;
     zr_wire_reader_open(&reader, data, size, ZR_MSG_RECOVERY_ANSWER);
     memset(&msg->result, 0, sizeof msg->result);
+    msg->gateway_id = 0;
+    msg->request_id = 0;
     msg->follower_id = zr_wire_read_id(&reader);
     msg->leader_epoch = zr_wire_read_u64(&reader);
     msg->index = zr_wire_read_u32(&reader);
     msg->total = zr_wire_read_u32(&reader);
+    msg->entry = msg->total > 0 ? (zr_recovery_entry_t) zr_wire_read_u8(&reader) : ZR_RECOVERY_NOTHING;
     zr_wire_reader_require(&reader, msg->total <= ZR_RECOVERY_MAX_RESULTS, ZR_DECODE_TOO_LARGE);
     zr_wire_reader_require(&reader, answer_valid(msg), ZR_DECODE_BAD_VALUE);
     if (zr_recovery_answer_has_result(msg))
         zr_work_result_msg_read(&reader, &msg->result);
+    else if (msg->total > 0) {
+        msg->gateway_id = zr_wire_read_id(&reader);
+        msg->request_id = zr_wire_read_u64(&reader);
+        zr_wire_reader_require(&reader, msg->gateway_id >= 0, ZR_DECODE_BAD_VALUE);
+    }
     return zr_wire_reader_close(&reader);
 }

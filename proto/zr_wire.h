@@ -23,7 +23,7 @@
 #define ZR_PROTO_MAX_OUTPUT (1u << 20)            /* captured stdout, and stderr, each */
 /* The largest encoded TCP message (a recovery answer carrying a maximal result): what a
  * socket that receives results must allow (ZMQ_MAXMSGSIZE). */
-#define ZR_PROTO_MAX_TCP_MESSAGE (89u + ZR_PROTO_MAX_BODY + 2u * ZR_PROTO_MAX_OUTPUT)
+#define ZR_PROTO_MAX_TCP_MESSAGE (90u + ZR_PROTO_MAX_BODY + 2u * ZR_PROTO_MAX_OUTPUT)
 
 /* Message type byte (offset 1 of every message); unique across all families. */
 typedef enum {
@@ -32,6 +32,7 @@ typedef enum {
     ZR_MSG_WORK_REQUEST = 0x10,      /* tcp, gateway -> leader -> worker */
     ZR_MSG_WORK_RESULT = 0x11,       /* tcp, worker -> leader -> gateway */
     ZR_MSG_WORKER_HELLO = 0x12,      /* tcp, worker -> leader */
+    ZR_MSG_WORK_ACK = 0x13,          /* tcp, leader -> worker: results it may forget */
     ZR_MSG_RECOVERY_REQUEST = 0x20,  /* tcp, new leader -> follower */
     ZR_MSG_RECOVERY_ANSWER = 0x21,   /* tcp, follower -> new leader */
 } zr_msg_type_t;

@@ -15,5 +15,7 @@ typedef struct {
 /* True if id was added (it was not there and there was room). */
 bool zr_id_set_add(zr_id_set_t *self, int64_t id);
 bool zr_id_set_has(const zr_id_set_t *self, int64_t id);
+/* True if id was there (the others keep their order). */
+bool zr_id_set_remove(zr_id_set_t *self, int64_t id);
 
 #endif

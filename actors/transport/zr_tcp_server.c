@@ -22,7 +22,7 @@ typedef struct {
 static bool accepted_type(int type)
 {
     return type == ZR_MSG_WORK_REQUEST || type == ZR_MSG_RECOVERY_REQUEST
-        || type == ZR_MSG_WORKER_HELLO;
+        || type == ZR_MSG_WORKER_HELLO || type == ZR_MSG_WORK_ACK;
 }
 
 static void deliver_inside(tcp_server_t *self, zmsg_t *msg)

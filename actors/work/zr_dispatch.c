@@ -1,40 +1,6 @@
 /* zr_dispatch: jobs live in a zlistx in submission order (owner) and a zhashx by job key; a
  * queue and a timer list (by queue time) hold the same jobs; workers are a plain array. */
-#include "actors/work/zr_dispatch.h"
-#include "runtime/zr_job_key.h"
-
-#define NO_WORKER (-1)
-
-typedef struct {
-    zr_job_key_t key;
-    uint8_t *source;
-    size_t source_len;
-    int64_t worker;          /* assignee, NO_WORKER while queued */
-    int64_t previous;        /* assignee it timed out on, whose late result still counts */
-    int64_t queued_at;       /* when it was last queued: the timeout runs from here */
-    uint32_t attempt;
-    bool timed_out;          /* its one timeout reassignment is used up */
-    void *order_handle;
-    void *queue_handle;      /* in self->queue, or NULL */
-    void *timer_handle;      /* in self->timers, or NULL */
-} job_t;
-
-struct _zr_dispatch_t {
-    int64_t self_id;
-    uint64_t epoch;
-    zr_dispatch_worker_stats_t leader;     /* the leader itself, when it runs work */
-    zr_dispatch_worker_stats_t *workers;   /* circular list, removed ones kept (alive false) */
-    size_t worker_total;
-    size_t worker_alive;
-    size_t cursor;                         /* index of the next candidate */
-    zhashx_t *jobs;                        /* key -> job_t */
-    zlistx_t *order;                       /* job_t by submission (owns them) */
-    zlistx_t *queue;                       /* job_t waiting for next_assignment() */
-    zlistx_t *timers;                      /* assigned job_t by queued_at, timeout pending */
-    int64_t timeout_ms;
-    zr_result_cache_t *done;
-    zr_dispatch_stats_t stats;
-};
+#include "actors/work/zr_dispatch_internal.h"
 
 static void job_free(void **item_p)
 {
@@ -95,7 +61,7 @@ void zr_dispatch_set_cache_limits(zr_dispatch_t *self, size_t max_results, size_
 
 /* ---- workers ---- */
 
-static zr_dispatch_worker_stats_t *worker_find(const zr_dispatch_t *self, int64_t id)
+zr_dispatch_worker_stats_t *dispatch_worker_find(const zr_dispatch_t *self, int64_t id)
 {
     if (id == self->self_id)
         return (zr_dispatch_worker_stats_t *) &self->leader;
@@ -119,7 +85,7 @@ static zr_dispatch_worker_stats_t *worker_next(zr_dispatch_t *self)
 
 bool zr_dispatch_add_worker(zr_dispatch_t *self, int64_t worker_id)
 {
-    zr_dispatch_worker_stats_t *known = worker_id < 0 ? NULL : worker_find(self, worker_id);
+    zr_dispatch_worker_stats_t *known = worker_id < 0 ? NULL : dispatch_worker_find(self, worker_id);
     if (known && known != &self->leader && !known->alive) {   /* a new incarnation of it */
         known->alive = true;
         self->worker_alive++;
@@ -155,7 +121,7 @@ static void job_enqueue(zr_dispatch_t *self, job_t *job, int64_t now_ms)
 static void job_unassign(zr_dispatch_t *self, job_t *job)
 {
     if (job->worker != NO_WORKER)
-        worker_find(self, job->worker)->in_flight--;
+        dispatch_worker_find(self, job->worker)->in_flight--;
     job->worker = NO_WORKER;
     if (job->timer_handle)
         zlistx_detach(self->timers, job->timer_handle);
@@ -168,49 +134,89 @@ static void job_requeue(zr_dispatch_t *self, job_t *job, int64_t now_ms)
     job_enqueue(self, job, now_ms);
 }
 
-static void job_assign(zr_dispatch_t *self, job_t *job, zr_dispatch_worker_stats_t *worker)
+void dispatch_job_assign(zr_dispatch_t *self, job_t *job, zr_dispatch_worker_stats_t *worker)
 {
+    if (job->queue_handle)
+        zlistx_detach(self->queue, job->queue_handle);
+    job->queue_handle = NULL;
     job->worker = worker->id;
-    job->attempt++;
-    worker->assigned++;
     worker->in_flight++;
-    self->stats.assigned++;
+    if (!job->adopted) {
+        job->attempt++;
+        worker->assigned++;
+        self->stats.assigned++;
+    }
     if (self->timeout_ms > 0 && !job->timed_out)
         job->timer_handle = zlistx_insert(self->timers, job, false);
 }
 
-/* The job leaves the table: credited to `by` (NO_WORKER: adopted), result cached. */
-static void job_finish(zr_dispatch_t *self, job_t *job, int64_t by, const void *result,
-                       size_t len)
+/* Out of every list and the table; the order list frees it. */
+void dispatch_job_drop(zr_dispatch_t *self, job_t *job)
 {
-    if (by != NO_WORKER)
-        worker_find(self, by)->completed++;
     job_unassign(self, job);
     if (job->queue_handle)
         zlistx_detach(self->queue, job->queue_handle);
-    zr_result_cache_put(self->done, job->key, result, len);
     zhashx_delete(self->jobs, &job->key);
     zlistx_delete(self->order, job->order_handle);
 }
 
+void dispatch_job_finish(zr_dispatch_t *self, job_t *job, int64_t by, const void *result, size_t len)
+{
+    if (by != NO_WORKER)
+        dispatch_worker_find(self, by)->completed++;
+    zr_result_cache_put(self->done, job->key, result, len);
+    dispatch_job_drop(self, job);
+}
+
+job_t *dispatch_job_new(zr_dispatch_t *self, zr_job_key_t key, const void *source, size_t len)
+{
+    job_t *job = zmalloc(sizeof *job);
+    *job = (job_t) { .key = key, .worker = NO_WORKER, .previous = NO_WORKER, .adopted = source == NULL };
+    if (source) {
+        job->source = zmalloc(len ? len : 1);
+        job->source_len = len;
+        if (len)
+            memcpy(job->source, source, len);
+    }
+    job->order_handle = zlistx_add_end(self->order, job);
+    zhashx_insert(self->jobs, &job->key, job);
+    return job;
+}
+
 int zr_dispatch_remove_worker(zr_dispatch_t *self, int64_t worker_id, int64_t now_ms)
 {
-    zr_dispatch_worker_stats_t *worker = worker_find(self, worker_id);
+    zr_dispatch_worker_stats_t *worker = dispatch_worker_find(self, worker_id);
     if (!worker || worker == &self->leader || !worker->alive)
         return -1;
     worker->alive = false;
     self->worker_alive--;
+    dispatch_recovery_forget(self, worker_id, now_ms);
     int requeued = 0;
-    for (job_t *job = zlistx_first(self->order); job; job = zlistx_next(self->order)) {
+    job_t *job = zlistx_first(self->order);
+    while (job) {
+        job_t *next = zlistx_next(self->order);
         if (job->previous == worker_id)
             job->previous = NO_WORKER;
-        if (job->worker == worker_id) {
+        if (job->worker == worker_id && !job->source)
+            dispatch_job_drop(self, job);   /* adopted, never re-sent: a re-send will queue it anew */
+        else if (job->worker == worker_id) {
             job_requeue(self, job, now_ms);
             requeued++;
         }
+        job = next;
     }
     self->stats.reassigned_failover += requeued;
     return requeued;
+}
+
+/* A re-sent request for a job adopted from a worker's recovery answer: it gets its source,
+ * so it can be reassigned if that worker dies. */
+static void give_source(job_t *job, const void *source, size_t len)
+{
+    job->source = zmalloc(len ? len : 1);
+    job->source_len = len;
+    if (len)
+        memcpy(job->source, source, len);
 }
 
 zr_dispatch_verdict_t zr_dispatch_submit(zr_dispatch_t *self, int64_t gateway_id,
@@ -219,32 +225,25 @@ zr_dispatch_verdict_t zr_dispatch_submit(zr_dispatch_t *self, int64_t gateway_id
 {
     zr_job_key_t key = { gateway_id, request_id };
     zr_dispatch_verdict_t verdict = ZR_DISPATCH_QUEUED;
+    job_t *job = zhashx_lookup(self->jobs, &key);
     if (zr_result_cache_contains(self->done, key))
         verdict = ZR_DISPATCH_DONE;
-    else if (zhashx_lookup(self->jobs, &key))
+    else if (job) {
         verdict = ZR_DISPATCH_IN_FLIGHT;
-    else {
-        job_t *job = zmalloc(sizeof *job);
-        *job = (job_t) { .key = key, .source_len = len, .worker = NO_WORKER,
-                         .previous = NO_WORKER };
-        job->source = zmalloc(len ? len : 1);
-        if (len)
-            memcpy(job->source, source, len);
-        job->order_handle = zlistx_add_end(self->order, job);
-        zhashx_insert(self->jobs, &job->key, job);
-        job_enqueue(self, job, now_ms);
-    }
+        if (!job->source)
+            give_source(job, source, len);
+    } else
+        job_enqueue(self, dispatch_job_new(self, key, source ? source : "", len), now_ms);
     self->stats.verdicts[verdict]++;
     return verdict;
 }
 
 bool zr_dispatch_next_assignment(zr_dispatch_t *self, zr_dispatch_assignment_t *out)
 {
-    job_t *job = zlistx_detach(self->queue, NULL);
+    job_t *job = self->recovery.active ? NULL : zlistx_first(self->queue);
     if (!job)
         return false;
-    job->queue_handle = NULL;
-    job_assign(self, job, worker_next(self));
+    dispatch_job_assign(self, job, worker_next(self));
     *out = (zr_dispatch_assignment_t) {
         .gateway_id = job->key.gateway_id, .request_id = job->key.request_id,
         .worker_id = job->worker, .leader_id = self->self_id, .epoch = self->epoch,
@@ -259,7 +258,7 @@ static zr_dispatch_verdict_t judge_result(zr_dispatch_t *self, zr_job_key_t key,
 {
     if (epoch != self->epoch)
         return ZR_DISPATCH_STALE_EPOCH;
-    const zr_dispatch_worker_stats_t *worker = worker_find(self, worker_id);
+    const zr_dispatch_worker_stats_t *worker = dispatch_worker_find(self, worker_id);
     if (worker && !worker->alive)
         return ZR_DISPATCH_FAILED_WORKER;
     job_t *job = *job_p = zhashx_lookup(self->jobs, &key);
@@ -279,7 +278,7 @@ zr_dispatch_verdict_t zr_dispatch_complete(zr_dispatch_t *self, int64_t gateway_
     job_t *job = NULL;
     zr_dispatch_verdict_t verdict = judge_result(self, key, worker_id, epoch, &job);
     if (verdict == ZR_DISPATCH_ACCEPTED)
-        job_finish(self, job, worker_id, result, len);
+        dispatch_job_finish(self, job, worker_id, result, len);
     self->stats.verdicts[verdict]++;
     return verdict;
 }
@@ -294,7 +293,7 @@ zr_dispatch_verdict_t zr_dispatch_adopt_completed(zr_dispatch_t *self, int64_t g
     if (zr_result_cache_contains(self->done, key))
         verdict = ZR_DISPATCH_DUPLICATE;
     else if (job) {
-        job_finish(self, job, NO_WORKER, result, len);
+        dispatch_job_finish(self, job, NO_WORKER, result, len);
         verdict = ZR_DISPATCH_ACCEPTED;
     }
     else
@@ -314,14 +313,21 @@ const uint8_t *zr_dispatch_cached_result(zr_dispatch_t *self, int64_t gateway_id
 int64_t zr_dispatch_next_deadline(const zr_dispatch_t *self)
 {
     const job_t *job = zlistx_head(self->timers);
-    return job ? job->queued_at + self->timeout_ms : -1;
+    int64_t timer = job ? job->queued_at + self->timeout_ms : -1;
+    int64_t recovery = dispatch_recovery_deadline(self);
+    return timer < 0 || (recovery >= 0 && recovery < timer) ? recovery : timer;
 }
 
 size_t zr_dispatch_tick(zr_dispatch_t *self, int64_t now_ms)
 {
+    dispatch_recovery_tick(self, now_ms);
     size_t requeued = 0;
     job_t *job;
     while ((job = zlistx_head(self->timers)) && job->queued_at + self->timeout_ms <= now_ms) {
+        if (!job->source) {   /* adopted, and its gateway never asked again: it has its answer */
+            dispatch_job_drop(self, job);
+            continue;
+        }
         job->previous = job->worker;
         job->timed_out = true;
         job_requeue(self, job, now_ms);
@@ -336,7 +342,7 @@ size_t zr_dispatch_tick(zr_dispatch_t *self, int64_t now_ms)
 bool zr_dispatch_worker_stats(const zr_dispatch_t *self, int64_t worker_id,
                               zr_dispatch_worker_stats_t *out)
 {
-    const zr_dispatch_worker_stats_t *worker = worker_find(self, worker_id);
+    const zr_dispatch_worker_stats_t *worker = dispatch_worker_find(self, worker_id);
     if (worker)
         *out = *worker;
     return worker != NULL;
@@ -367,7 +373,7 @@ const char *zr_dispatch_verdict_name(zr_dispatch_verdict_t verdict)
 {
     static const char *const names[ZR_DISPATCH_VERDICTS] = {
         "QUEUED", "IN_FLIGHT", "DONE", "ACCEPTED", "STORED", "DUPLICATE", "UNKNOWN",
-        "WRONG_WORKER", "FAILED_WORKER", "STALE_EPOCH",
+        "WRONG_WORKER", "FAILED_WORKER", "STALE_EPOCH", "ADOPTED",
     };
     return verdict < ZR_DISPATCH_VERDICTS ? names[verdict] : "?";
 }

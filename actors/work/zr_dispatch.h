@@ -33,9 +33,10 @@ typedef enum {
     ZR_DISPATCH_UNKNOWN,         /* complete: no such job in flight or remembered */
     ZR_DISPATCH_WRONG_WORKER,    /* complete: the sender is not the job's assignee */
     ZR_DISPATCH_FAILED_WORKER,   /* complete: the sender was removed (failed) */
-    ZR_DISPATCH_STALE_EPOCH,     /* complete: stamped with an epoch other than ours */
+    ZR_DISPATCH_STALE_EPOCH,     /* complete/recovered: stamped with an epoch other than ours */
+    ZR_DISPATCH_ADOPTED,         /* recovered_running: the job waits for that worker's result */
 } zr_dispatch_verdict_t;
-#define ZR_DISPATCH_VERDICTS (ZR_DISPATCH_STALE_EPOCH + 1)
+#define ZR_DISPATCH_VERDICTS (ZR_DISPATCH_ADOPTED + 1)
 
 typedef struct {
     int64_t gateway_id;
@@ -63,6 +64,10 @@ typedef struct {
     uint64_t reassigned_timeout;    /* jobs taken back after the timeout */
     size_t queued;                  /* jobs waiting for next_assignment() now */
     size_t in_flight;               /* jobs queued or assigned now */
+    uint64_t recovered_results;     /* finished results workers handed over in recovery */
+    uint64_t adopted;               /* jobs found running at a worker and waited for */
+    uint64_t recovery_late;         /* workers that had not answered by the recovery deadline */
+    int64_t recovery_ms;            /* how long the recovery took (-1 while it runs) */
 } zr_dispatch_stats_t;
 
 #define ZR_DISPATCH_DEFAULT_RESULTS 1024               /* completed results remembered */
@@ -104,6 +109,33 @@ zr_dispatch_verdict_t zr_dispatch_complete(zr_dispatch_t *self, int64_t gateway_
 zr_dispatch_verdict_t zr_dispatch_adopt_completed(zr_dispatch_t *self, int64_t gateway_id,
                                                   uint64_t request_id, const void *result,
                                                   size_t len);
+/* ---- recovery (stage 5) ----
+ * A new leader first gathers what its workers hold: the results they finished for an earlier
+ * leader and not yet handed over, and the jobs they are still running. The actor sends a
+ * RECOVERY_REQUEST to every worker id zr_dispatch_recovery_due() names (the leader's own id:
+ * its own worker), feeds each answer's entries in, and marks the last one answered. Until
+ * every live worker has answered, was removed, or the deadline passed, next_assignment() gives
+ * nothing out; submit() still takes requests, so a re-sent request for a recovered result is
+ * DONE at once and one for a job running somewhere is IN_FLIGHT until its worker answers. */
+void zr_dispatch_recovery_begin(zr_dispatch_t *self, int64_t now_ms, int64_t wait_ms, int64_t reask_ms);
+bool zr_dispatch_recovering(const zr_dispatch_t *self);
+/* The workers to ask now (all at first, then the silent ones every reask_ms): up to cap ids
+ * into ids; returns how many. */
+size_t zr_dispatch_recovery_due(zr_dispatch_t *self, int64_t now_ms, int64_t *ids, size_t cap);
+/* A finished result in worker_id's answer for epoch: ACCEPTED (in flight here: answer the
+ * gateway now), STORED (for the re-send), DUPLICATE, or STALE_EPOCH (an answer to another
+ * leader's request: ignored). */
+zr_dispatch_verdict_t zr_dispatch_recovered_result(zr_dispatch_t *self, int64_t worker_id, uint64_t epoch,
+                                                   int64_t gateway_id, uint64_t request_id,
+                                                   const void *result, size_t len);
+/* A job still running at worker_id: ADOPTED (its result, stamped with our epoch by the worker,
+ * completes it), IN_FLIGHT (already assigned here), DUPLICATE (already done), FAILED_WORKER,
+ * or STALE_EPOCH. */
+zr_dispatch_verdict_t zr_dispatch_recovered_running(zr_dispatch_t *self, int64_t worker_id, uint64_t epoch,
+                                                    int64_t gateway_id, uint64_t request_id, int64_t now_ms);
+/* worker_id's last answer for epoch arrived. False if stale or not awaited. */
+bool zr_dispatch_recovery_answered(zr_dispatch_t *self, int64_t worker_id, uint64_t epoch, int64_t now_ms);
+
 /* The cached result of a completed job (non-NULL even if empty), or NULL. The bytes are what
  * complete()/adopt got: the actor re-stamps them with this leader's id and epoch before
  * sending, since the gateway only takes answers stamped by its current leader. */

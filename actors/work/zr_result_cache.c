@@ -6,6 +6,7 @@ typedef struct {
     zr_job_key_t key;
     uint8_t *bytes;       /* len bytes, never NULL */
     size_t len;
+    void *handle;         /* in by_age */
 } cached_t;
 
 struct _zr_result_cache_t {
@@ -85,7 +86,7 @@ bool zr_result_cache_put(zr_result_cache_t *self, zr_job_key_t key, const void *
     cached->bytes = zmalloc(len ? len : 1);
     if (len)
         memcpy(cached->bytes, bytes, len);
-    zlistx_add_end(self->by_age, cached);
+    cached->handle = zlistx_add_end(self->by_age, cached);
     zhashx_insert(self->by_key, &cached->key, cached);
     self->stats.bytes += len;
     self->stats.results = zlistx_size(self->by_age);
@@ -99,6 +100,32 @@ const uint8_t *zr_result_cache_get(zr_result_cache_t *self, zr_job_key_t key, si
     if (len)
         *len = cached ? cached->len : 0;
     return cached ? cached->bytes : NULL;
+}
+
+bool zr_result_cache_remove(zr_result_cache_t *self, zr_job_key_t key)
+{
+    cached_t *cached = zhashx_lookup(self->by_key, &key);
+    if (!cached)
+        return false;
+    zhashx_delete(self->by_key, &key);
+    self->stats.bytes -= cached->len;
+    zlistx_delete(self->by_age, cached->handle);
+    self->stats.results = zlistx_size(self->by_age);
+    return true;
+}
+
+void zr_result_cache_each(zr_result_cache_t *self, zr_result_cache_visit_fn visit, void *arg)
+{
+    for (cached_t *cached = zlistx_first(self->by_age); cached; cached = zlistx_next(self->by_age))
+        visit(arg, cached->key, cached->bytes, cached->len);
+}
+
+void zr_result_cache_clear(zr_result_cache_t *self)
+{
+    zhashx_purge(self->by_key);
+    zlistx_purge(self->by_age);
+    self->stats.bytes = 0;
+    self->stats.results = 0;
 }
 
 bool zr_result_cache_contains(zr_result_cache_t *self, zr_job_key_t key)

@@ -26,6 +26,7 @@ DECODER(gossip, ZR_MSG_GOSSIP, zr_gossip_msg_decode)
 DECODER(work_request, ZR_MSG_WORK_REQUEST, zr_work_request_msg_decode)
 DECODER(work_result, ZR_MSG_WORK_RESULT, zr_work_result_msg_decode)
 DECODER(worker_hello, ZR_MSG_WORKER_HELLO, zr_worker_hello_msg_decode)
+DECODER(work_ack, ZR_MSG_WORK_ACK, zr_work_ack_msg_decode)
 DECODER(recovery_request, ZR_MSG_RECOVERY_REQUEST, zr_recovery_request_msg_decode)
 DECODER(recovery_answer, ZR_MSG_RECOVERY_ANSWER, zr_recovery_answer_msg_decode)
 
@@ -38,6 +39,7 @@ static const struct {
     { ZR_MSG_WORK_REQUEST, decode_work_request },
     { ZR_MSG_WORK_RESULT, decode_work_result },
     { ZR_MSG_WORKER_HELLO, decode_worker_hello },
+    { ZR_MSG_WORK_ACK, decode_work_ack },
     { ZR_MSG_RECOVERY_REQUEST, decode_recovery_request },
     { ZR_MSG_RECOVERY_ANSWER, decode_recovery_answer },
 };
@@ -79,13 +81,19 @@ static void sample(zr_msg_type_t type, int variant, zr_proto_msg_t *msg)
     case ZR_MSG_WORKER_HELLO:
         msg->worker_hello = (zr_worker_hello_msg_t) { 5, 3, 4, 2 };
         break;
+    case ZR_MSG_WORK_ACK:
+        msg->work_ack = (zr_work_ack_msg_t) { .leader_id = 3, .leader_epoch = 4, .count = variant ? 40 : 2 };
+        for (uint16_t i = 0; i < msg->work_ack.count; i++)
+            msg->work_ack.jobs[i] = (zr_work_ack_job_t) { i % 2, 100u + i };
+        break;
     case ZR_MSG_RECOVERY_REQUEST:
         msg->recovery_request = (zr_recovery_request_msg_t) { 3, 5 };
         break;
-    case ZR_MSG_RECOVERY_ANSWER:
+    case ZR_MSG_RECOVERY_ANSWER:   /* a result; variant 1 a running job */
         msg->recovery_answer = (zr_recovery_answer_msg_t) {
-            .follower_id = 6, .leader_epoch = 5, .index = variant ? 0 : 1,
-            .total = variant ? 0 : 2, .result = sample_result() };
+            .follower_id = 6, .leader_epoch = 5, .index = 1, .total = 2,
+            .entry = variant ? ZR_RECOVERY_RUNNING : ZR_RECOVERY_RESULT, .result = sample_result(),
+            .gateway_id = 2, .request_id = 77 };
         break;
     }
 }

@@ -32,7 +32,8 @@ static void request_round_trips_and_rejects_negative_leader(void **state)
 static zr_recovery_answer_msg_t answer(uint32_t index, uint32_t total)
 {
     zr_recovery_answer_msg_t msg = { .follower_id = 6, .leader_epoch = 8, .index = index,
-                                     .total = total };
+                                     .total = total,
+                                     .entry = total ? ZR_RECOVERY_RESULT : ZR_RECOVERY_NOTHING };
     msg.result = (zr_work_result_msg_t) {
         .request_id = 100 + index, .gateway_id = 0, .leader_id = 1, .leader_epoch = 7,
         .worker_id = 6, .status = ZR_JOB_COMPILE_ERROR, .http_status = 400,
@@ -71,7 +72,7 @@ static void numbered_answers_carry_results(void **state)
     for (uint32_t index = 0; index < 3; index++) {
         zr_recovery_answer_msg_t msg = answer(index, 3), got;
         size_t len = encode(&msg, buf, sizeof buf);
-        assert_int_equal(len, ZR_RECOVERY_ANSWER_MSG_FIXED_SIZE + ZR_WORK_RESULT_MSG_FIXED_SIZE - 2
+        assert_int_equal(len, ZR_RECOVERY_ANSWER_MSG_FIXED_SIZE + 1 + ZR_WORK_RESULT_MSG_FIXED_SIZE - 2
                                   + 22 + 0 + 1);
         assert_int_equal(zr_recovery_answer_msg_decode(buf, len, &got), ZR_DECODE_OK);
         assert_true(zr_recovery_answer_has_result(&got));
@@ -82,7 +83,8 @@ static void numbered_answers_carry_results(void **state)
         assert_int_equal(got.result.status, ZR_JOB_COMPILE_ERROR);
         assert_int_equal(got.result.body.size, 22);
         assert_memory_equal(got.result.body.data, "Code did not compile:\n", 22);
-        assert_ptr_equal(got.result.body.data, (const char *) buf + 26 + 55);
+        assert_int_equal(buf[26], ZR_RECOVERY_RESULT);
+        assert_ptr_equal(got.result.body.data, (const char *) buf + 27 + 55);
     }
     zr_recovery_answer_msg_t msg = answer(ZR_RECOVERY_MAX_RESULTS - 1, ZR_RECOVERY_MAX_RESULTS);
     zr_recovery_answer_msg_t got;
@@ -104,8 +106,16 @@ static void encoder_refuses_bad_numbering_and_bad_results(void **state)
     msg = answer(0, 1);
     msg.result.http_status = 0;
     assert_int_equal(zr_recovery_answer_msg_encode(&msg, NULL, 0, &len), ZR_ENCODE_BAD_VALUE);
-    msg.total = 0;   /* the result is ignored when there is none */
+    msg.total = 0;   /* nothing held, yet an entry */
+    assert_int_equal(zr_recovery_answer_msg_encode(&msg, NULL, 0, &len), ZR_ENCODE_BAD_VALUE);
+    msg.entry = ZR_RECOVERY_NOTHING;   /* the result is ignored when there is none */
     assert_int_equal(zr_recovery_answer_msg_encode(&msg, NULL, 0, &len), ZR_ENCODE_OK);
+    msg = answer(0, 1);
+    msg.entry = 3;
+    assert_int_equal(zr_recovery_answer_msg_encode(&msg, NULL, 0, &len), ZR_ENCODE_BAD_VALUE);
+    msg.entry = ZR_RECOVERY_RUNNING;
+    msg.gateway_id = -1;
+    assert_int_equal(zr_recovery_answer_msg_encode(&msg, NULL, 0, &len), ZR_ENCODE_BAD_VALUE);
     msg = answer(0, 1);
     msg.result.body.size = ZR_PROTO_MAX_BODY + 1;
     assert_int_equal(zr_recovery_answer_msg_encode(&msg, NULL, 0, &len), ZR_ENCODE_TOO_LARGE);
@@ -135,7 +145,10 @@ static void decoder_rejects_bad_numbering_and_stray_results(void **state)
     put_u32(buf + 22, 0);   /* "nothing held", yet a result follows */
     assert_int_equal(zr_recovery_answer_msg_decode(buf, len, &got), ZR_DECODE_TRAILING);
     put_u32(buf + 22, 2);
-    buf[26] = ZR_JOB_INTERNAL + 1;   /* the embedded result's status */
+    buf[26] = 3;   /* no such entry */
+    assert_int_equal(zr_recovery_answer_msg_decode(buf, len, &got), ZR_DECODE_BAD_VALUE);
+    buf[26] = ZR_RECOVERY_RESULT;
+    buf[27] = ZR_JOB_INTERNAL + 1;   /* the embedded result's status */
     assert_int_equal(zr_recovery_answer_msg_decode(buf, len, &got), ZR_DECODE_BAD_VALUE);
 
     msg = answer(0, 0);
@@ -145,6 +158,29 @@ static void decoder_rejects_bad_numbering_and_stray_results(void **state)
     put_u32(buf + 18, 0);
     put_u32(buf + 22, 1);   /* one result announced, none there */
     assert_int_equal(zr_recovery_answer_msg_decode(buf, len, &got), ZR_DECODE_TRUNCATED);
+}
+
+static void running_entries_name_a_job(void **state)
+{
+    uint8_t buf[64];
+    zr_recovery_answer_msg_t msg = { .follower_id = 6, .leader_epoch = 8, .index = 1, .total = 2,
+                                     .entry = ZR_RECOVERY_RUNNING, .gateway_id = 3, .request_id = 0x0102 };
+    size_t len = encode(&msg, buf, sizeof buf);
+    assert_int_equal(len, ZR_RECOVERY_ANSWER_RUNNING_SIZE);
+    const uint8_t expected[] = { ZR_PROTO_VERSION, 0x21, 0, 0, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 8,
+                                 0, 0, 0, 1, 0, 0, 0, 2, ZR_RECOVERY_RUNNING, 0, 0, 0, 0, 0, 0, 0, 3,
+                                 0, 0, 0, 0, 0, 0, 1, 2 };
+    assert_memory_equal(buf, expected, sizeof expected);
+    zr_recovery_answer_msg_t got;
+    assert_int_equal(zr_recovery_answer_msg_decode(buf, len, &got), ZR_DECODE_OK);
+    assert_false(zr_recovery_answer_has_result(&got));
+    assert_true(zr_recovery_answer_is_last(&got));
+    assert_int_equal(got.entry, ZR_RECOVERY_RUNNING);
+    assert_true(got.gateway_id == 3 && got.request_id == 0x0102);
+    buf[27] = 0x80;   /* a negative gateway id */
+    assert_int_equal(zr_recovery_answer_msg_decode(buf, len, &got), ZR_DECODE_BAD_VALUE);
+    buf[27] = 0;
+    assert_int_equal(zr_recovery_answer_msg_decode(buf, len - 1, &got), ZR_DECODE_TRUNCATED);
 }
 
 static void largest_answer_is_the_tcp_message_cap(void **state)
@@ -168,6 +204,7 @@ int main(void)
         cmocka_unit_test(numbered_answers_carry_results),
         cmocka_unit_test(encoder_refuses_bad_numbering_and_bad_results),
         cmocka_unit_test(decoder_rejects_bad_numbering_and_stray_results),
+        cmocka_unit_test(running_entries_name_a_job),
         cmocka_unit_test(largest_answer_is_the_tcp_message_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

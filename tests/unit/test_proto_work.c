@@ -1,5 +1,5 @@
-/* test_proto_work: work request, work result and worker hello: round trips with empty and
- * maximal texts, caps on both sides, reserved flags, enum ranges and the job status names. */
+/* test_proto_work: work request, work result, worker hello and work ack: round trips with empty
+ * and maximal texts, caps on both sides, reserved flags, enum ranges and the job status names. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +9,7 @@
 #include "proto/zr_work_request_msg.h"
 #include "proto/zr_work_result_msg.h"
 #include "proto/zr_worker_hello_msg.h"
+#include "proto/zr_work_ack_msg.h"
 
 static uint8_t *encoded;   /* scratch buffer big enough for the largest message */
 static size_t encoded_cap;
@@ -259,6 +260,40 @@ static void hello_round_trips_and_rejects(void **state)
     assert_int_equal(zr_worker_hello_msg_encode(&bad, NULL, 0, &len), ZR_ENCODE_BAD_VALUE);
 }
 
+/* ---- work ack ------------------------------------------------------------------- */
+
+static void ack_layout_round_trip_and_limits(void **state)
+{
+    static zr_work_ack_msg_t msg, got;
+    msg = (zr_work_ack_msg_t) { .leader_id = 4, .leader_epoch = 0x0102, .count = 2 };
+    msg.jobs[0] = (zr_work_ack_job_t) { 0, 7 };
+    msg.jobs[1] = (zr_work_ack_job_t) { 9, UINT64_MAX };
+    uint8_t buf[ZR_WORK_ACK_MSG_FIXED_SIZE + ZR_WORK_ACK_MAX_JOBS * ZR_WORK_ACK_JOB_SIZE];
+    size_t len = 0;
+    assert_int_equal(zr_work_ack_msg_encode(&msg, buf, sizeof buf, &len), ZR_ENCODE_OK);
+    assert_int_equal(len, ZR_WORK_ACK_MSG_FIXED_SIZE + 2 * ZR_WORK_ACK_JOB_SIZE);
+    const uint8_t head[] = { ZR_PROTO_VERSION, 0x13, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 1, 2, 0, 2,
+                             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7 };
+    assert_memory_equal(buf, head, sizeof head);
+    assert_int_equal(zr_work_ack_msg_decode(buf, len, &got), ZR_DECODE_OK);
+    assert_true(got.leader_id == 4 && got.leader_epoch == 0x0102 && got.count == 2);
+    assert_true(got.jobs[1].gateway_id == 9 && got.jobs[1].request_id == UINT64_MAX);
+    assert_int_equal(zr_work_ack_msg_decode(buf, len - 1, &got), ZR_DECODE_TRUNCATED);
+    buf[36] = 0x80;   /* the second job's gateway id goes negative */
+    assert_int_equal(zr_work_ack_msg_decode(buf, len, &got), ZR_DECODE_BAD_VALUE);
+    buf[18] = 0xFF;   /* a count above the cap */
+    assert_int_equal(zr_work_ack_msg_decode(buf, len, &got), ZR_DECODE_TOO_LARGE);
+    msg.count = 0;    /* an ack of nothing */
+    assert_int_equal(zr_work_ack_msg_encode(&msg, NULL, 0, &len), ZR_ENCODE_BAD_VALUE);
+    msg.count = ZR_WORK_ACK_MAX_JOBS + 1;
+    assert_int_equal(zr_work_ack_msg_encode(&msg, NULL, 0, &len), ZR_ENCODE_TOO_LARGE);
+    msg.count = ZR_WORK_ACK_MAX_JOBS;
+    assert_int_equal(zr_work_ack_msg_encode(&msg, buf, sizeof buf, &len), ZR_ENCODE_OK);
+    assert_int_equal(len, sizeof buf);
+    msg.leader_id = -1;
+    assert_int_equal(zr_work_ack_msg_encode(&msg, NULL, 0, &len), ZR_ENCODE_BAD_VALUE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +305,7 @@ int main(void)
         cmocka_unit_test(result_decoder_rejects_bad_values),
         cmocka_unit_test(job_status_names_and_http_codes),
         cmocka_unit_test(hello_round_trips_and_rejects),
+        cmocka_unit_test(ack_layout_round_trip_and_limits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
