@@ -25,6 +25,8 @@ static const number_key_t cluster_keys[] = {
     INT_KEY("election_final_wait_ms", timings.election_final_wait_ms, 1, 60000),
     INT_KEY("election_max_backoff_ms", timings.election_max_backoff_ms, 10, 600000),
     INT_KEY("election_startup_wait_ms", timings.election_startup_wait_ms, 0, 600000),
+    INT_KEY("recovery_wait_ms", timings.recovery_wait_ms, 0, 600000),
+    INT_KEY("recovery_reask_ms", timings.recovery_reask_ms, 1, 60000),
     INT_KEY("queue_deadline_ms", queue_deadline_ms, 100, 3600000),
     LONG_KEY("body_limit", body_limit, 1024, 64L << 20),
     INT_KEY("insecure", insecure, 0, 1),

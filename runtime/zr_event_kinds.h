@@ -17,7 +17,7 @@
     X(REQUEST_RECEIVED, "request.received", "request, bytes")                                       \
     X(REQUEST_ASSIGNED, "request.assigned", "request, gateway, worker, epoch, attempt")            \
     X(REQUEST_REASSIGNED, "request.reassigned", "request, gateway, worker, epoch, attempt")        \
-    X(REQUEST_RECOVERED, "request.recovered", "request, gateway, worker")                           \
+    X(REQUEST_RECOVERED, "request.recovered", "request, gateway, worker, as: a new leader found it finished (result) or running (running) there") \
     X(REQUEST_COMPLETED, "request.completed", "request, worker, status; at the leader compile_ms, run_ms; at the gateway latency_ms") \
     X(REQUEST_EXPIRED, "request.expired", "request, waited_ms")                                     \
     X(JVM_START, "jvm.start", "slot, pid")                                                          \

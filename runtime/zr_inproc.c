@@ -28,7 +28,7 @@ const zr_node_config_t *zr_env_me(const zr_env_t *env)
 const char *zr_inproc_endpoint(const zr_env_t *env, zr_inproc_endpoint_t which, char buf[256])
 {
     static const char *const names[] = { "udp-in", "udp-out", "members", "leader", "work", "monitor",
-                                         "events", "pages" };
+                                         "events", "pages", "jobs" };
     snprintf(buf, 256, "inproc://%s-%s", env->prefix, names[which]);
     return buf;
 }
@@ -198,21 +198,42 @@ bool zr_inproc_leader_recv(zsock_t *sub, zr_leader_view_t *view)
 
 /* ---- the work link ---------------------------------------------------------------------- */
 
-zsock_t *zr_inproc_work_link_open(const zr_env_t *env)
+/* A DEALER to the link's bound side, unbounded both ways, announced with ATTACH. */
+static zsock_t *link_open(const zr_env_t *env, zr_inproc_endpoint_t which)
 {
-    zsock_t *link = zr_inproc_connect(env, ZMQ_DEALER, ZR_INPROC_WORK);
+    zsock_t *link = zr_inproc_connect(env, ZMQ_DEALER, which);
     zsock_set_sndhwm(link, 0);
     zsock_set_rcvhwm(link, 0);
     zstr_send(link, "ATTACH");
     return link;
 }
 
-void zr_inproc_work_link_close(zsock_t **link_p)
+static void link_close(zsock_t **link_p)
 {
     if (!link_p || !*link_p)
         return;
     zstr_send(*link_p, "DETACH");
     zsock_destroy(link_p);
+}
+
+zsock_t *zr_inproc_work_link_open(const zr_env_t *env)
+{
+    return link_open(env, ZR_INPROC_WORK);
+}
+
+void zr_inproc_work_link_close(zsock_t **link_p)
+{
+    link_close(link_p);
+}
+
+zsock_t *zr_inproc_jobs_link_open(const zr_env_t *env)
+{
+    return link_open(env, ZR_INPROC_JOBS);
+}
+
+void zr_inproc_jobs_link_close(zsock_t **link_p)
+{
+    link_close(link_p);
 }
 
 int zr_inproc_work_send(zsock_t *link, zframe_t *identity, zframe_t **payload)

@@ -48,6 +48,7 @@ typedef enum {
     ZR_INPROC_MONITOR,        /* socket owners PUSH -> monitor actor PULL (monitor_*) */
     ZR_INPROC_EVENTS,         /* any actor PUSH -> monitor actor PULL: cluster events (event_*) */
     ZR_INPROC_PAGES,          /* any actor PUSH -> HTTP front PULL: PAGE and METRICS (pages_*) */
+    ZR_INPROC_JOBS,           /* the node's worker DEALER <-> the role actor's DEALER (jobs_*) */
 } zr_inproc_endpoint_t;
 
 /* Writes the endpoint into buf (256 bytes) and returns buf. */
@@ -110,6 +111,15 @@ bool zr_inproc_work_recv(zsock_t *link, zframe_t **identity, zframe_t **payload)
 /* The TCP server's side of ATTACH/DETACH: 1 attach, 0 detach, -1 not a control message. */
 int zr_inproc_work_control(zmsg_t *msg);
 
+/* ==== the jobs link: the role actor and the node's worker =================================
+ * Both ways a message is one frame, one encoded proto message. Role actor -> worker:
+ * WORK_REQUEST (run it, once), WORK_ACK (forget these results), RECOVERY_REQUEST (hand over
+ * what you hold); worker -> role actor: WORK_RESULT, RECOVERY_ANSWER. ATTACH and DETACH as on
+ * the work link (zr_inproc_work_control): the worker (a ROUTER) answers only the role actor
+ * attached last, never one that is going; while none is attached it only holds. */
+zsock_t *zr_inproc_jobs_link_open(const zr_env_t *env);
+void zr_inproc_jobs_link_close(zsock_t **link_p);
+
 /* ==== socket events for the monitor actor ================================================= */
 /* Hands a PAIR connected to a socket's libzmq monitor endpoint, and the socket's name. */
 int zr_inproc_monitor_register(const zr_env_t *env, zsock_t *pair, const char *name);
@@ -141,7 +151,7 @@ void zr_inproc_event_fini(zr_inproc_event_t *event);
 #define ZR_CMD_TERM "$TERM"
 #define ZR_CMD_STATS "STATS"              /* -> zr_inproc_stats_reply: a metric set */
 #define ZR_CMD_METRICS "METRICS"          /* text: lines to add to the actor's /metrics */
-#define ZR_CMD_POOL "POOL"                /* pointer: the node's runner pool (a zactor) */
+#define ZR_CMD_WORKER "WORKER"            /* pointer: the node's worker (a zactor), ready for jobs */
 #define ZR_CMD_WORKER_UP "WORKER_UP"      /* id: a peer heard for the first time may work */
 #define ZR_CMD_WORKER_DOWN "WORKER_DOWN"  /* id: a worker failed */
 #define ZR_CMD_RUN "RUN"                  /* frame: a WORK_REQUEST for the runner pool */
@@ -150,7 +160,7 @@ void zr_inproc_event_fini(zr_inproc_event_t *event);
 typedef struct {
     char name[16];
     int64_t id;           /* WORKER_UP, WORKER_DOWN */
-    void *pointer;        /* POOL */
+    void *pointer;        /* WORKER */
     char *text;           /* METRICS: owned until zr_inproc_command_fini */
     zframe_t *frame;      /* RUN: owned until zr_inproc_command_fini */
     zr_metrics_t *metrics;   /* REPORT: owned until zr_inproc_command_fini */
@@ -163,7 +173,7 @@ void zr_inproc_command_fini(zr_inproc_command_t *command);
 bool zr_inproc_is(const zr_inproc_command_t *command, const char *name);
 
 int zr_inproc_send_id(void *actor, const char *name, int64_t id);
-int zr_inproc_send_pool(void *peer_server, zactor_t *pool);
+int zr_inproc_send_worker(void *peer_server, zactor_t *worker);
 int zr_inproc_send_metrics(void *actor, const char *lines);
 /* Sends STATS and waits for the actor's samples (caller destroys; NULL if none came or the
  * answer was malformed). The reply takes the set (and sends an empty one for NULL). */

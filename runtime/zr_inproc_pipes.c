@@ -28,7 +28,7 @@ static bool decode_arguments(zr_inproc_command_t *command, zmsg_t *msg)
 {
     if (zr_inproc_is(command, ZR_CMD_WORKER_UP) || zr_inproc_is(command, ZR_CMD_WORKER_DOWN))
         return zmsg_size(msg) == 1 && zr_frames_take_i64(msg, &command->id);
-    if (zr_inproc_is(command, ZR_CMD_POOL))
+    if (zr_inproc_is(command, ZR_CMD_WORKER))
         return zmsg_size(msg) == 1 && zr_frames_take_mem(msg, &command->pointer, sizeof command->pointer);
     if (zr_inproc_is(command, ZR_CMD_METRICS))
         return zmsg_size(msg) == 1 && (command->text = zr_frames_take_str(msg)) != NULL;
@@ -77,11 +77,11 @@ int zr_inproc_send_id(void *actor, const char *name, int64_t id)
     return zmsg_send(&msg, actor);
 }
 
-int zr_inproc_send_pool(void *peer_server, zactor_t *pool)
+int zr_inproc_send_worker(void *peer_server, zactor_t *worker)
 {
     zmsg_t *msg = zmsg_new();
-    zmsg_addstr(msg, ZR_CMD_POOL);
-    zmsg_addmem(msg, &pool, sizeof pool);
+    zmsg_addstr(msg, ZR_CMD_WORKER);
+    zmsg_addmem(msg, &worker, sizeof worker);
     return zmsg_send(&msg, peer_server);
 }
 

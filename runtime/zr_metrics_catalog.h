@@ -60,10 +60,17 @@
     X(LEADER_COMPLETED, "zrun_leader_completed_total", COUNTER, "worker", "Results the leader accepted, by worker.") \
     X(LEADER_IN_FLIGHT, "zrun_leader_in_flight", GAUGE, NULL, "Requests queued or assigned at the leader.") \
     X(LEADER_REASSIGNED, "zrun_leader_reassigned_total", COUNTER, "reason", "Requests taken back from a worker and given to another, by reason.") \
+    X(LEADER_RECOVERED, "zrun_leader_recovered_results_total", COUNTER, NULL, "Finished results this leader collected from workers when it took over.") \
+    X(LEADER_ADOPTED, "zrun_leader_adopted_jobs_total", COUNTER, NULL, "Jobs this leader found running at workers when it took over, and waited for instead of running again.") \
+    X(LEADER_RECOVERY_LATE, "zrun_leader_recovery_late_workers_total", COUNTER, NULL, "Workers that had not answered the recovery request by its deadline.") \
+    X(LEADER_RECOVERY_SECONDS, "zrun_leader_recovery_seconds", GAUGE, NULL, "How long this leader's recovery took before it handed out work.") \
     X(LEADER_DROPPED, "zrun_leader_dropped_total", COUNTER, "reason", "Messages the leader dropped, by reason.") \
-    X(WORKER_JOBS, "zrun_worker_jobs_total", COUNTER, "outcome", "Requests the follower accepted and answered.") \
-    X(WORKER_DROPPED, "zrun_worker_dropped_total", COUNTER, "reason", "Requests the follower dropped, by reason.") \
-    X(WORKER_RUNNING, "zrun_worker_running", GAUGE, NULL, "Requests running on this follower.") \
+    X(WORKER_JOBS, "zrun_worker_jobs_total", COUNTER, "outcome", "Work requests at this node, by what became of them: accepted (by the follower, from a leader), answered (results the follower sent back), started (by the worker, on the runner pool), joined (already running), from_held (answered from a finished result), handed_over (finished results handed to a new leader in its recovery).") \
+    X(WORKER_DROPPED, "zrun_worker_dropped_total", COUNTER, "reason", "Messages the follower or the worker dropped, by reason.") \
+    X(WORKER_RUNNING, "zrun_worker_running", GAUGE, NULL, "Jobs this node's worker runs now.") \
+    X(WORKER_HELD, "zrun_worker_held_results", GAUGE, NULL, "Finished results this node holds until the leader acknowledges them or a new leader collects them.") \
+    X(WORKER_HELD_BYTES, "zrun_worker_held_result_bytes", GAUGE, NULL, "Bytes of the held results.") \
+    X(WORKER_RELEASED, "zrun_worker_released_results_total", COUNTER, "how", "Held results let go, by how: acknowledged (by the leader that has them), dropped (over the bounds).") \
     /* the runner pool (runtime/runner) */                                                         \
     X(RUNNER_JOBS, "zrun_runner_jobs_total", COUNTER, "outcome", "Jobs this process's runner pool ran, by outcome.") \
     X(RUNNER_JVMS, "zrun_runner_jvms", GAUGE, NULL, "Warm JVMs the runner pool keeps (its size).") \

@@ -8,6 +8,8 @@
 #define MIN_FINAL_WAIT_MS 20
 #define MAX_BACKOFF_BASES 10
 #define STARTUP_WAIT_BASES 30
+#define REASK_BASES 2
+#define RECOVERY_WAIT_FAILS 2
 
 void zr_timings_init(zr_timings_t *timings, int base_interval_ms)
 {
@@ -17,6 +19,7 @@ void zr_timings_init(zr_timings_t *timings, int base_interval_ms)
         .cleanup_after_ms = ZR_TIMING_DERIVED, .gossip_startup_grace_ms = ZR_TIMING_DERIVED,
         .election_final_wait_ms = ZR_TIMING_DERIVED, .election_initial_backoff_ms = ZR_TIMING_DERIVED,
         .election_max_backoff_ms = ZR_TIMING_DERIVED, .election_startup_wait_ms = ZR_TIMING_DERIVED,
+        .recovery_wait_ms = ZR_TIMING_DERIVED, .recovery_reask_ms = ZR_TIMING_DERIVED,
     };
 }
 
@@ -39,6 +42,8 @@ void zr_timings_derive(zr_timings_t *t)
     int cap = MAX_BACKOFF_BASES * base;
     derive(&t->election_max_backoff_ms, cap > t->election_initial_backoff_ms ? cap : t->election_initial_backoff_ms);
     derive(&t->election_startup_wait_ms, STARTUP_WAIT_BASES * base);
+    derive(&t->recovery_wait_ms, RECOVERY_WAIT_FAILS * t->fail_after_ms);
+    derive(&t->recovery_reask_ms, REASK_BASES * base);
 }
 
 void zr_timings_default(zr_timings_t *timings, int base_interval_ms)

@@ -24,7 +24,13 @@
  * - election_max_backoff 10 x base: a lonely node sends at most one datagram per second per
  *   peer, and still at least one per fail period;
  * - election_startup_wait 30 x base: nodes of one cluster start up to ~2 s apart on a loaded
- *   2-core machine; the first election waits that long at most to hear every voter. */
+ *   2-core machine; the first election waits that long at most to hear every voter;
+ * - recovery_wait 2 x fail_after: a new leader hands out no work until every live worker told it
+ *   what it holds; a live one may learn of the new leader up to about one fail period later
+ *   (it detects the old one's failure on its own); one silent twice that long is too slow to
+ *   wait for (a dead one is removed sooner);
+ * - recovery_reask 2 x base: a worker that still follows the old leader ignores the request;
+ *   it is asked again this often until it follows the new one. */
 typedef struct {
     int base_interval_ms;
     int fail_after_ms;
@@ -36,6 +42,8 @@ typedef struct {
     int election_initial_backoff_ms;
     int election_max_backoff_ms;
     int election_startup_wait_ms;   /* 0: no start-up wait */
+    int recovery_wait_ms;
+    int recovery_reask_ms;
 } zr_timings_t;
 
 #define ZR_TIMINGS_DEFAULT_BASE_MS 100

@@ -19,7 +19,7 @@ typedef struct {
 typedef struct {
     const zr_env_t *env;
     uint64_t incarnation;           /* ours: a newer one on the membership stream is a rejoin */
-    zactor_t *pool;                 /* the node's runner pool, once POOL handed it over */
+    bool worker_ready;              /* the node's worker runs (WORKER): role actors may start */
     zr_election_t *election;
     zsock_t *notifications, *udp_out, *leader_pub, *members_stream;
     zactor_t *role;                 /* leader or follower actor, while one runs */
@@ -52,9 +52,12 @@ static void stop_role(peer_server_t *self)
 static void start_role(peer_server_t *self, zr_peer_state_t state)
 {
     zr_vote_t leader;
-    if (!self->pool || !zr_election_leader(self->election, &leader))
+    if (!self->worker_ready || !zr_election_leader(self->election, &leader))
         return;   /* the gateway has no role actor: it only learns the leader */
-    self->role_args = (zr_role_args_t) { self->env, self->pool, leader.leader_id, leader.epoch, { { 0 }, 0 } };
+    memset(&self->role_args, 0, sizeof self->role_args);
+    self->role_args.env = self->env;
+    self->role_args.leader_id = leader.leader_id;
+    self->role_args.epoch = leader.epoch;
     for (size_t i = 0; i < self->env->config->node_count; i++)
         if (self->members[i].alive)
             zr_id_set_add(&self->role_args.workers, self->env->config->nodes[i].id);
@@ -241,10 +244,10 @@ static void answer_stats(peer_server_t *self, zsock_t *pipe)
     zr_inproc_stats_reply(pipe, &set);
 }
 
-/* The node's runner pool is ready: a role actor decided before it can start now. */
-static void pool_ready(peer_server_t *self, zactor_t *pool)
+/* The node's worker (and its runner pool) is ready: a role actor decided before can start. */
+static void worker_ready(peer_server_t *self)
 {
-    self->pool = pool;
+    self->worker_ready = true;
     zr_peer_state_t state = zr_election_state(self->election);
     if (!self->role && (state == ZR_PEER_LEADING || state == ZR_PEER_FOLLOWING))
         start_role(self, state);
@@ -254,8 +257,8 @@ static bool handle_pipe(peer_server_t *self, zsock_t *pipe)
 {
     zr_inproc_command_t command;
     bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
-    if (zr_inproc_is(&command, ZR_CMD_POOL))
-        pool_ready(self, command.pointer);
+    if (zr_inproc_is(&command, ZR_CMD_WORKER))
+        worker_ready(self);
     else if (zr_inproc_is(&command, ZR_CMD_STATS))
         answer_stats(self, pipe);
     zr_inproc_command_fini(&command);

@@ -5,8 +5,9 @@
 #include <czmq.h>
 
 /* args is the node's zr_env_t. Pipe commands (zr_inproc.h):
- *   POOL pointer   the runner pool is ready; only then do role actors start, so the election
- *                  need not wait for JVM warm-up (the gateway never gets one)
+ *   WORKER pointer the node's worker and its runner pool are ready; only then do role actors
+ *                  start, so the election need not wait for JVM warm-up (the gateway never
+ *                  gets one)
  *   STATS          -> metrics lines (election and the role actor's)
  * Failures arrive on the membership stream: a failed leader starts a new election. The state
  * and known leader are published on the leader stream (zr_inproc_leader_subscribe). */

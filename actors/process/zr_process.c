@@ -10,6 +10,7 @@
 #include "actors/transport/zr_monitor.h"
 #include "actors/transport/zr_tcp_server.h"
 #include "actors/transport/zr_udp_actors.h"
+#include "actors/work/zr_worker.h"
 #include "runtime/http/zr_http_front.h"
 #include "runtime/runner/zr_runner_pool.h"
 #include "runtime/zr_actor.h"
@@ -21,7 +22,8 @@
 typedef struct {
     zr_env_t env;
     bool gateway;
-    zactor_t *monitor, *receiver, *sender, *heartbeat, *tcp, *peer, *gateway_actor, *front, *pool;
+    zactor_t *monitor, *receiver, *sender, *heartbeat, *tcp, *peer, *gateway_actor, *front, *pool, *worker;
+    zr_worker_args_t worker_args;
     zactor_t *collector;     /* the gateway's /status */
     zsock_t *pages;          /* to the process's HTTP front, whichever actor owns it */
     zr_keys_t *keys;         /* NULL: cluster/insecure = 1 */
@@ -48,14 +50,14 @@ static void publish_node(process_t *self, const zr_metrics_t *all)
 }
 
 /* Every actor's samples, merged and rendered once (each family contiguous) for the process's
- * HTTP front. The pool's come through the role actor, which owns the pool's pipe (a zmq
- * socket must never be used by two threads). */
+ * HTTP front. The pool's come through the worker, which owns the pool's pipe (a zmq socket
+ * must never be used by two threads). */
 static void refresh_metrics(process_t *self)
 {
     zr_metrics_t *all = zr_metrics_new();
     zr_metrics_add(all, ZR_M_INSECURE, NULL, self->keys == NULL);
     zactor_t *actors[] = { self->monitor, self->receiver, self->sender, self->heartbeat, self->tcp,
-                           self->peer, self->gateway_actor, self->collector };
+                           self->peer, self->worker, self->gateway_actor, self->collector };
     for (size_t i = 0; i < sizeof actors / sizeof actors[0]; i++) {
         zr_metrics_t *set = actors[i] ? zr_inproc_stats(actors[i]) : NULL;
         zr_metrics_merge(all, set);
@@ -95,8 +97,8 @@ static int start_common(process_t *self, char *err, size_t size)
 }
 
 /* A node: the TCP server, the election, its own HTTP front (logs, metrics, health), then the
- * runner pool: the election runs while the JVMs warm up, and role actors start once the pool
- * is ready (the TCP server holds requests until then). */
+ * runner pool and the worker that owns it: the election runs while the JVMs warm up, and role
+ * actors start once the worker is ready (the TCP server holds requests until then). */
 static int start_node(process_t *self, char *err, size_t size)
 {
     zr_env_t *env = &self->env;
@@ -107,7 +109,10 @@ static int start_node(process_t *self, char *err, size_t size)
     refresh_metrics(self);   /* /metrics has figures while the JVMs warm up */
     if (!(self->pool = start_pool(self, err, size)))
         return -1;
-    zr_inproc_send_pool(self->peer, self->pool);
+    self->worker_args = (zr_worker_args_t) { env, self->pool };
+    if (!(self->worker = start_actor("worker", zr_worker_actor, &self->worker_args, err, size)))
+        return -1;
+    zr_inproc_send_worker(self->peer, self->worker);
     return 0;
 }
 
@@ -126,6 +131,7 @@ static void stop_all(process_t *self)
     zr_actor_stop(&self->gateway_actor);
     zr_actor_stop(&self->peer);
     zr_actor_stop(&self->tcp);
+    zr_actor_stop(&self->worker);
     zr_actor_stop(&self->pool);
     zr_actor_stop(&self->heartbeat);
     zr_actor_stop(&self->sender);

@@ -1,19 +1,20 @@
-/* zr_follower: the follower's actor. Fences requests by leader id and epoch, runs accepted
- * ones on the runner pool and answers through the TCP relay, matched by job key. */
+/* zr_follower: the follower's actor, a relay between its leader (through the node's TCP server)
+ * and the node's worker: fences what comes in, routes results and recovery answers back. */
 #include "actors/work/zr_roles.h"
 #include "proto/zr_proto_frame.h"
 #include "runtime/zr_actor.h"
 #include "runtime/zr_job_key.h"
 #include "runtime/zr_log.h"
-#include "runtime/zr_pool_watch.h"
 
 typedef struct {
     zr_role_args_t role;
-    zsock_t *link;
+    zsock_t *link;           /* the TCP server: leaders talk here */
+    zsock_t *jobs;           /* the node's worker */
     zr_log_t *log;
-    zhashx_t *running;       /* job key -> the leader's identity at our ROUTER (zframe_t) */
-    uint64_t accepted, fenced, malformed, duplicates, answered, unknown_results;
-    zr_pool_watch_t pool_watch;
+    zhashx_t *routes;        /* job key -> identity of the leader that sent it (zframe_t) */
+    zframe_t *leader_route;  /* identity of the leader we follow, once it has spoken */
+    zr_proto_msg_t *decoded; /* scratch: a WORK_ACK is 8 kB, kept off the stack */
+    uint64_t accepted, fenced, early_recovery, malformed, answered, unrouted;
 } follower_t;
 
 static void free_identity(void **item)
@@ -21,10 +22,24 @@ static void free_identity(void **item)
     zframe_destroy((zframe_t **) item);
 }
 
+static bool from_our_leader(const follower_t *self, int64_t leader_id, uint64_t epoch)
+{
+    return leader_id == self->role.leader_id && epoch >= self->role.epoch;
+}
+
+static void remember_leader(follower_t *self, zframe_t *identity)
+{
+    zframe_destroy(&self->leader_route);
+    self->leader_route = zframe_dup(identity);
+}
+
+/* A request from our leader, or from a newer one we have not heard of yet (it was elected
+ * while we were away: refusing its work would only delay it). */
 static void accept_request(follower_t *self, zframe_t *identity, zframe_t **payload,
                            const zr_work_request_msg_t *request)
 {
-    if (request->leader_id != self->role.leader_id || request->leader_epoch < self->role.epoch) {
+    if (!from_our_leader(self, request->leader_id, request->leader_epoch)
+        && request->leader_epoch <= self->role.epoch) {
         self->fenced++;
         zr_warn(self->log, "ignored request %llu from leader %lld epoch %llu (we follow %lld epoch %llu)",
                 (unsigned long long) request->request_id, (long long) request->leader_id,
@@ -32,49 +47,74 @@ static void accept_request(follower_t *self, zframe_t *identity, zframe_t **payl
                 (unsigned long long) self->role.epoch);
         return;
     }
+    if (request->leader_id == self->role.leader_id)
+        remember_leader(self, identity);
     zr_job_key_t key = { request->gateway_id, request->request_id };
-    if (zhashx_insert(self->running, &key, zframe_dup(identity)) != 0) {
-        self->duplicates++;   /* already running here: its one result answers both */
+    zhashx_update(self->routes, &key, zframe_dup(identity));
+    zr_debug(self->log, "request %llu: accepted from leader %lld, epoch %llu", (unsigned long long) request->request_id,
+             (long long) request->leader_id, (unsigned long long) request->leader_epoch);
+    zframe_send(payload, self->jobs, 0);
+    self->accepted++;
+}
+
+/* Our leader collects what the worker holds: its answers go back to it. A newer leader we do
+ * not follow yet is ignored: it asks again until we do. */
+static void accept_recovery(follower_t *self, zframe_t *identity, zframe_t **payload,
+                            const zr_recovery_request_msg_t *request)
+{
+    if (request->leader_id != self->role.leader_id || request->leader_epoch != self->role.epoch) {
+        self->early_recovery++;
         return;
     }
-    zr_debug(self->log, "request %llu: running (from leader %lld, epoch %llu)", (unsigned long long) request->request_id,
-             (long long) request->leader_id, (unsigned long long) request->leader_epoch);
-    zr_inproc_run_forward(self->role.pool, payload);
-    self->accepted++;
+    remember_leader(self, identity);
+    zr_info(self->log, "leader %lld collects what this node holds (epoch %llu)", (long long) request->leader_id,
+            (unsigned long long) request->leader_epoch);
+    zframe_send(payload, self->jobs, 0);
 }
 
 static void from_leader(follower_t *self)
 {
     zframe_t *identity = NULL, *payload = NULL;
-    zr_proto_msg_t decoded;
-    if (zr_inproc_work_recv(self->link, &identity, &payload)
-        && zr_proto_frame_decode(payload, &decoded) == ZR_DECODE_OK && decoded.type == ZR_MSG_WORK_REQUEST)
-        accept_request(self, identity, &payload, &decoded.work_request);
+    zr_proto_msg_t *decoded = self->decoded;
+    if (!zr_inproc_work_recv(self->link, &identity, &payload) || zr_proto_frame_decode(payload, decoded) != ZR_DECODE_OK)
+        self->malformed++;
+    else if (decoded->type == ZR_MSG_WORK_REQUEST)
+        accept_request(self, identity, &payload, &decoded->work_request);
+    else if (decoded->type == ZR_MSG_RECOVERY_REQUEST)
+        accept_recovery(self, identity, &payload, &decoded->recovery_request);
+    else if (decoded->type == ZR_MSG_WORK_ACK)
+        zframe_send(&payload, self->jobs, 0);   /* any leader may say a result reached its gateway */
     else
         self->malformed++;
     zframe_destroy(&identity);
     zframe_destroy(&payload);
 }
 
-static void from_pool(follower_t *self)
+/* A result goes to the leader that asked for the job; one this actor never saw (asked before
+ * it started, or adopted by a new leader) to the leader we follow. Without a route it stays
+ * held at the worker for the next recovery. */
+static void from_worker(follower_t *self)
 {
-    zr_reply_t reply;
-    if (zr_inproc_reply_recv(self->role.pool, &reply) != ZR_REPLY_RESULT) {
-        zr_pool_watch_take(&self->pool_watch, &reply);
-        zr_inproc_reply_fini(&reply);
+    zframe_t *payload = zframe_recv(self->jobs);
+    int type = -1;
+    if (!payload || zr_wire_peek_type(zframe_data(payload), zframe_size(payload), &type) != ZR_DECODE_OK) {
+        zframe_destroy(&payload);
         return;
     }
-    zr_job_key_t key = { reply.result.gateway_id, reply.result.request_id };
-    zframe_t *identity = zhashx_lookup(self->running, &key);
-    if (identity) {
-        zr_debug(self->log, "request %llu: %s, answered to leader %lld", (unsigned long long) key.request_id,
-                 zr_job_status_name((zr_job_status_t) reply.result.status), (long long) reply.result.leader_id);
-        zr_inproc_work_send(self->link, identity, &reply.frame);
-        zhashx_delete(self->running, &key);
-        self->answered++;
+    zframe_t *route = self->leader_route;
+    zr_job_key_t key = { -1, 0 };
+    if (type == ZR_MSG_WORK_RESULT && zr_proto_frame_decode(payload, self->decoded) == ZR_DECODE_OK) {
+        key = (zr_job_key_t) { self->decoded->work_result.gateway_id, self->decoded->work_result.request_id };
+        zframe_t *asked_by = zhashx_lookup(self->routes, &key);
+        route = asked_by ? asked_by : route;
+    }
+    if (route) {
+        zr_inproc_work_send(self->link, route, &payload);
+        self->answered += type == ZR_MSG_WORK_RESULT;
     } else
-        self->unknown_results++;   /* a job of a role actor that ran before this one */
-    zr_inproc_reply_fini(&reply);
+        self->unrouted++;
+    zhashx_delete(self->routes, &key);   /* after the send: route may be its entry */
+    zframe_destroy(&payload);
 }
 
 static bool handle_pipe(follower_t *self, zsock_t *pipe)
@@ -86,10 +126,9 @@ static bool handle_pipe(follower_t *self, zsock_t *pipe)
         zr_metrics_add(set, ZR_M_WORKER_JOBS, "accepted", (double) self->accepted);
         zr_metrics_add(set, ZR_M_WORKER_JOBS, "answered", (double) self->answered);
         zr_metrics_add(set, ZR_M_WORKER_DROPPED, "fenced", (double) self->fenced);
+        zr_metrics_add(set, ZR_M_WORKER_DROPPED, "early_recovery", (double) self->early_recovery);
         zr_metrics_add(set, ZR_M_WORKER_DROPPED, "malformed", (double) self->malformed);
-        zr_metrics_add(set, ZR_M_WORKER_DROPPED, "duplicate", (double) self->duplicates);
-        zr_metrics_add(set, ZR_M_WORKER_RUNNING, NULL, (double) zhashx_size(self->running));
-        zr_pool_watch_report(&self->pool_watch, self->role.pool, set);
+        zr_metrics_add(set, ZR_M_WORKER_DROPPED, "unrouted", (double) self->unrouted);
         zr_inproc_stats_reply(pipe, &set);
     }
     zr_inproc_command_fini(&command);
@@ -101,10 +140,12 @@ void zr_follower_actor(zsock_t *pipe, void *args)
     follower_t self = { .role = *(zr_role_args_t *) args };
     const zr_env_t *env = self.role.env;
     self.log = zr_log_open(env->config->log_dir, env->node_id, "follower");
-    self.running = zr_job_key_hashx_new();
-    zhashx_set_destructor(self.running, free_identity);
+    self.routes = zr_job_key_hashx_new();
+    zhashx_set_destructor(self.routes, free_identity);
+    self.decoded = zmalloc(sizeof *self.decoded);
     self.link = zr_inproc_work_link_open(env);
-    zpoller_t *poller = zpoller_new(pipe, self.link, self.role.pool, NULL);
+    self.jobs = zr_inproc_jobs_link_open(env);
+    zpoller_t *poller = zpoller_new(pipe, self.link, self.jobs, NULL);
     zr_info(self.log, "following leader %lld in epoch %llu", (long long) self.role.leader_id,
             (unsigned long long) self.role.epoch);
     zr_actor_ready(pipe);
@@ -112,15 +153,18 @@ void zr_follower_actor(zsock_t *pipe, void *args)
         void *which = zpoller_wait(poller, -1);
         if (which == self.link)
             from_leader(&self);
-        else if (which == self.role.pool)
-            from_pool(&self);
+        else if (which == self.jobs)
+            from_worker(&self);
         else if (which == pipe)
             running = handle_pipe(&self, pipe);
         else
             running = !zpoller_terminated(poller);
     }
     zpoller_destroy(&poller);
+    zr_inproc_jobs_link_close(&self.jobs);
     zr_inproc_work_link_close(&self.link);
-    zhashx_destroy(&self.running);
+    zhashx_destroy(&self.routes);
+    zframe_destroy(&self.leader_route);
+    free(self.decoded);
     zr_log_close(&self.log);
 }

@@ -1,33 +1,10 @@
 /* zr_leader: the leader's actor. Takes the gateway's requests from the TCP relay, lets the
  * dispatch core assign them round robin, sends them over one DEALER per worker, returns results. */
-#include "actors/work/zr_roles.h"
-#include "actors/work/zr_dispatch.h"
+#include "actors/work/zr_leader_internal.h"
 #include "actors/work/zr_work_events.h"
 #include "actors/transport/zr_monitor.h"
 #include "proto/zr_proto_frame.h"
 #include "runtime/zr_actor.h"
-#include "runtime/zr_log.h"
-#include "runtime/zr_pool_watch.h"
-
-typedef struct {
-    int64_t id;
-    zsock_t *dealer;
-} worker_link_t;
-
-typedef struct {
-    zr_role_args_t role;
-    const zr_env_t *env;
-    zr_dispatch_t *dispatch;
-    zsock_t *link;                                  /* the TCP relay: gateways talk here */
-    worker_link_t workers[ZR_CONFIG_MAX_NODES];
-    size_t worker_count;
-    zhash_t *gateway_routes;                        /* gateway id -> its identity at our ROUTER */
-    zpoller_t *poller;
-    zr_log_t *log;
-    uint64_t fenced, malformed;
-    zr_pool_watch_t pool_watch;
-    zr_events_t *events;
-} leader_t;
 
 static void free_frame(void *item)
 {
@@ -37,20 +14,64 @@ static void free_frame(void *item)
 
 static worker_link_t *worker_by_id(leader_t *self, int64_t id)
 {
+    if (id == self->env->node_id)
+        return &self->own;
     for (size_t i = 0; i < self->worker_count; i++)
         if (self->workers[i].id == id)
             return &self->workers[i];
     return NULL;
 }
 
+void leader_send_to_worker(leader_t *self, int64_t id, zframe_t **frame)
+{
+    worker_link_t *worker = worker_by_id(self, id);
+    zsock_t *socket = !worker ? NULL : worker->dealer ? worker->dealer : self->jobs;
+    if (socket && *frame)
+        zframe_send(frame, socket, 0);
+    zframe_destroy(frame);
+}
+
+/* Results forwarded to their gateways: the worker may forget them. */
+static void flush_acks(leader_t *self, worker_link_t *worker)
+{
+    if (worker->ack->count == 0)
+        return;
+    zr_proto_msg_t *msg = self->decoded;
+    msg->type = ZR_MSG_WORK_ACK;
+    msg->work_ack = *worker->ack;
+    msg->work_ack.leader_id = self->env->node_id;
+    msg->work_ack.leader_epoch = self->role.epoch;
+    worker->ack->count = 0;
+    zframe_t *frame = zr_proto_frame_encode(msg);
+    leader_send_to_worker(self, worker->id, &frame);
+}
+
+static void flush_all_acks(leader_t *self)
+{
+    flush_acks(self, &self->own);
+    for (size_t i = 0; i < self->worker_count; i++)
+        flush_acks(self, &self->workers[i]);
+}
+
+void leader_acknowledge(leader_t *self, int64_t worker_id, int64_t gateway_id, uint64_t request_id)
+{
+    worker_link_t *worker = worker_by_id(self, worker_id);
+    if (!worker)
+        return;
+    worker->ack->jobs[worker->ack->count++] = (zr_work_ack_job_t) { gateway_id, request_id };
+    if (worker->ack->count == ZR_WORK_ACK_MAX_JOBS)
+        flush_acks(self, worker);
+}
+
 /* A failed worker is never used again (crash-stop): stop reconnecting to it. */
 static void close_worker(leader_t *self, int64_t id)
 {
     worker_link_t *worker = worker_by_id(self, id);
-    if (!worker)
+    if (!worker || worker == &self->own)
         return;
     zpoller_remove(self->poller, worker->dealer);
     zsock_destroy(&worker->dealer);
+    free(worker->ack);
     *worker = self->workers[--self->worker_count];
 }
 
@@ -67,7 +88,7 @@ static void connect_worker(leader_t *self, const zr_node_config_t *node)
     zr_monitor_attach(dealer, self->env, name);
     zr_keys_curve_client(self->env->keys, dealer, node->id);
     zsock_connect(dealer, "tcp://%s:%d", node->ipv4, node->tcp_port);
-    self->workers[self->worker_count++] = (worker_link_t) { node->id, dealer };
+    self->workers[self->worker_count++] = (worker_link_t) { node->id, dealer, zmalloc(sizeof(zr_work_ack_msg_t)) };
     zr_dispatch_add_worker(self->dispatch, node->id);
     zpoller_add(self->poller, dealer);
 }
@@ -101,6 +122,8 @@ static void send_frame_to_gateway(leader_t *self, int64_t gateway_id, zframe_t *
     zr_inproc_work_send(self->link, route, payload);
 }
 
+/* Each decision of the dispatch core goes to its worker; the leader's own id means no worker
+ * is left: the node's own worker runs it. */
 static void send_assignments(leader_t *self)
 {
     zr_dispatch_assignment_t out;
@@ -109,21 +132,14 @@ static void send_assignments(leader_t *self)
         msg.work_request = (zr_work_request_msg_t) { 0, out.request_id, out.gateway_id, out.leader_id,
                                                      out.epoch, { (const char *) out.source, out.source_len } };
         zr_work_events_assigned(self->events, self->log, &out);
-        if (out.worker_id == self->env->node_id) {   /* no worker left: run it here */
-            zr_inproc_run(self->role.pool, &msg.work_request);
-            continue;
-        }
         zframe_t *frame = zr_proto_frame_encode(&msg);
-        worker_link_t *worker = worker_by_id(self, out.worker_id);
-        if (frame && worker)
-            zframe_send(&frame, worker->dealer, 0);
-        zframe_destroy(&frame);
+        leader_send_to_worker(self, out.worker_id, &frame);
     }
 }
 
-/* A re-sent request that already completed: the cached answer, stamped with our id and
- * epoch (it may have been completed under an earlier leader), so the gateway accepts it. */
-static void answer_from_cache(leader_t *self, int64_t gateway_id, uint64_t request_id)
+/* A completed request's answer, stamped with our id and epoch (it may have been completed
+ * under an earlier leader), so the gateway accepts it. */
+void leader_answer_from_cache(leader_t *self, int64_t gateway_id, uint64_t request_id)
 {
     size_t length = 0;
     const uint8_t *cached = zr_dispatch_cached_result(self->dispatch, gateway_id, request_id, &length);
@@ -149,70 +165,57 @@ static void submit(leader_t *self, zframe_t *identity, const zr_work_request_msg
     zr_debug(self->log, "request %llu: from gateway %lld: %s", (unsigned long long) request->request_id,
              (long long) request->gateway_id, zr_dispatch_verdict_name(verdict));
     if (verdict == ZR_DISPATCH_DONE)
-        answer_from_cache(self, request->gateway_id, request->request_id);
+        leader_answer_from_cache(self, request->gateway_id, request->request_id);
 }
 
 /* A request from a gateway: fenced, then submitted, answered from the cache, or ignored. */
 static void from_gateway(leader_t *self)
 {
     zframe_t *identity = NULL, *payload = NULL;
-    zr_proto_msg_t decoded;
+    zr_proto_msg_t *decoded = self->decoded;
     if (!zr_inproc_work_recv(self->link, &identity, &payload)
-        || zr_proto_frame_decode(payload, &decoded) != ZR_DECODE_OK || decoded.type != ZR_MSG_WORK_REQUEST) {
+        || zr_proto_frame_decode(payload, decoded) != ZR_DECODE_OK || decoded->type != ZR_MSG_WORK_REQUEST)
         self->malformed++;
-        zframe_destroy(&identity);
-        zframe_destroy(&payload);
-        return;
-    }
-    zr_work_request_msg_t *request = &decoded.work_request;
-    if (request->leader_id != self->env->node_id || request->leader_epoch > self->role.epoch)
+    else if (decoded->work_request.leader_id != self->env->node_id
+             || decoded->work_request.leader_epoch > self->role.epoch)
         self->fenced++;   /* meant for another leader, or we are a stale one */
     else
-        submit(self, identity, request);
+        submit(self, identity, &decoded->work_request);
     zframe_destroy(&identity);
     zframe_destroy(&payload);
-    send_assignments(self);
 }
 
-/* A result (already encoded) from worker_id: forwarded to its gateway if the core accepts it. */
-static void complete(leader_t *self, int64_t worker_id, zframe_t **payload)
+/* A result from worker_id: forwarded to its gateway if the core accepts it, and acknowledged
+ * once the gateway has it (or had it before) so the worker can forget it. */
+static void complete(leader_t *self, int64_t worker_id, zframe_t **payload, const zr_work_result_msg_t *result)
 {
-    zr_proto_msg_t decoded;
-    if (zr_proto_frame_decode(*payload, &decoded) != ZR_DECODE_OK || decoded.type != ZR_MSG_WORK_RESULT
-        || decoded.work_result.worker_id != worker_id) {
-        self->malformed++;
-        zframe_destroy(payload);
-        return;
-    }
-    zr_work_result_msg_t *result = &decoded.work_result;
     zr_dispatch_verdict_t verdict = zr_dispatch_complete(self->dispatch, result->gateway_id,
         result->request_id, worker_id, result->leader_epoch, zframe_data(*payload), zframe_size(*payload));
+    if (verdict == ZR_DISPATCH_ACCEPTED || verdict == ZR_DISPATCH_DUPLICATE)
+        leader_acknowledge(self, worker_id, result->gateway_id, result->request_id);
     if (verdict == ZR_DISPATCH_ACCEPTED) {
         zr_work_events_completed(self->events, self->log, result);
         send_frame_to_gateway(self, result->gateway_id, payload);
-    }
-    else
+    } else
         zr_debug(self->log, "result of request %llu from %lld: %s", (unsigned long long) result->request_id,
                  (long long) worker_id, zr_dispatch_verdict_name(verdict));
-    zframe_destroy(payload);
 }
 
-static void from_worker(leader_t *self, worker_link_t *worker)
+/* A message from a worker (its DEALER, or the jobs link for our own): a result or a recovery
+ * answer, each naming the worker it came from. */
+static void from_worker(leader_t *self, int64_t worker_id, zsock_t *socket)
 {
-    zframe_t *payload = zframe_recv(worker->dealer);
-    if (payload)
-        complete(self, worker->id, &payload);
-}
-
-/* A job the leader ran itself; the result carries its names, so nothing is kept meanwhile. */
-static void from_local_pool(leader_t *self)
-{
-    zr_reply_t reply;
-    if (zr_inproc_reply_recv(self->role.pool, &reply) == ZR_REPLY_RESULT)
-        complete(self, self->env->node_id, &reply.frame);
+    zframe_t *payload = zframe_recv(socket);
+    zr_proto_msg_t *decoded = self->decoded;
+    if (!payload || zr_proto_frame_decode(payload, decoded) != ZR_DECODE_OK)
+        self->malformed++;
+    else if (decoded->type == ZR_MSG_WORK_RESULT && decoded->work_result.worker_id == worker_id)
+        complete(self, worker_id, &payload, &decoded->work_result);
+    else if (decoded->type == ZR_MSG_RECOVERY_ANSWER)
+        leader_recovery_answer(self, worker_id, &decoded->recovery_answer);
     else
-        zr_pool_watch_take(&self->pool_watch, &reply);
-    zr_inproc_reply_fini(&reply);
+        self->malformed++;
+    zframe_destroy(&payload);
 }
 
 static void answer_stats(leader_t *self, zsock_t *pipe)
@@ -228,9 +231,13 @@ static void answer_stats(leader_t *self, zsock_t *pipe)
     zr_metrics_add(set, ZR_M_LEADER_IN_FLIGHT, NULL, (double) stats.in_flight);
     zr_metrics_add(set, ZR_M_LEADER_REASSIGNED, "failover", (double) stats.reassigned_failover);
     zr_metrics_add(set, ZR_M_LEADER_REASSIGNED, "timeout", (double) stats.reassigned_timeout);
+    zr_metrics_add(set, ZR_M_LEADER_RECOVERED, NULL, (double) stats.recovered_results);
+    zr_metrics_add(set, ZR_M_LEADER_ADOPTED, NULL, (double) stats.adopted);
+    zr_metrics_add(set, ZR_M_LEADER_RECOVERY_LATE, NULL, (double) stats.recovery_late);
+    if (stats.recovery_ms >= 0)
+        zr_metrics_add(set, ZR_M_LEADER_RECOVERY_SECONDS, NULL, (double) stats.recovery_ms / 1000.0);
     zr_metrics_add(set, ZR_M_LEADER_DROPPED, "fenced", (double) self->fenced);
     zr_metrics_add(set, ZR_M_LEADER_DROPPED, "malformed", (double) self->malformed);
-    zr_pool_watch_report(&self->pool_watch, self->role.pool, set);
     zr_inproc_stats_reply(pipe, &set);
 }
 
@@ -251,35 +258,47 @@ static bool handle_pipe(leader_t *self, zsock_t *pipe)
         add_worker(self, command.id);
     else if (zr_inproc_is(&command, ZR_CMD_WORKER_DOWN))
         worker_down(self, command.id);
-    send_assignments(self);
     zr_inproc_command_fini(&command);
     return go_on;
 }
 
+/* Workers first, then the recovery: it waits for every worker live at the start. */
 static void leader_start(leader_t *self, zsock_t *pipe)
 {
     self->env = self->role.env;
     self->log = zr_log_open(self->env->config->log_dir, self->env->node_id, "leader");
     self->events = zr_events_open(self->env);
+    self->decoded = zmalloc(sizeof *self->decoded);
     self->dispatch = zr_dispatch_new(self->env->node_id, self->role.epoch);
     /* A job whose worker neither answers nor is declared dead goes to the next one once. */
     zr_dispatch_set_timeout(self->dispatch, self->env->config->runner_wall_ms + 5000);
     self->gateway_routes = zhash_new();
     self->link = zr_inproc_work_link_open(self->env);
-    self->poller = zpoller_new(pipe, self->link, self->role.pool, NULL);
+    self->jobs = zr_inproc_jobs_link_open(self->env);
+    self->own = (worker_link_t) { self->env->node_id, NULL, zmalloc(sizeof(zr_work_ack_msg_t)) };
+    self->poller = zpoller_new(pipe, self->link, self->jobs, NULL);
     connect_workers(self);
-    zr_info(self->log, "leading in epoch %llu with %zu workers", (unsigned long long) self->role.epoch,
-            self->worker_count);
+    const zr_timings_t *timings = &self->env->config->timings;
+    zr_dispatch_recovery_begin(self->dispatch, zr_env_now(self->env), timings->recovery_wait_ms,
+                               timings->recovery_reask_ms);
+    zr_info(self->log, "leading in epoch %llu with %zu workers; gathering what they hold first",
+            (unsigned long long) self->role.epoch, self->worker_count);
 }
 
 static void leader_stop(leader_t *self)
 {
+    flush_all_acks(self);
     zpoller_destroy(&self->poller);
-    for (size_t i = 0; i < self->worker_count; i++)
+    for (size_t i = 0; i < self->worker_count; i++) {
         zsock_destroy(&self->workers[i].dealer);
+        free(self->workers[i].ack);
+    }
+    free(self->own.ack);
+    zr_inproc_jobs_link_close(&self->jobs);
     zr_inproc_work_link_close(&self->link);
     zhash_destroy(&self->gateway_routes);
     zr_dispatch_destroy(&self->dispatch);
+    free(self->decoded);
     zr_events_close(&self->events);
     zr_log_close(&self->log);
 }
@@ -289,23 +308,31 @@ static int poll_timeout(leader_t *self)
     return zr_clock_poll_timeout(&self->env->clock, zr_dispatch_next_deadline(self->dispatch));
 }
 
-static bool dispatch_ready(leader_t *self, zsock_t *pipe, void *which)
+static bool handle_ready(leader_t *self, zsock_t *pipe, void *which)
 {
     if (which == self->link)
         from_gateway(self);
-    else if (which == self->role.pool)
-        from_local_pool(self);
+    else if (which == self->jobs)
+        from_worker(self, self->env->node_id, self->jobs);
     else if (which == pipe)
         return handle_pipe(self, pipe);
     else if (which) {
         for (size_t i = 0; i < self->worker_count; i++)
             if (which == self->workers[i].dealer)
-                from_worker(self, &self->workers[i]);
+                from_worker(self, self->workers[i].id, self->workers[i].dealer);
     } else if (zpoller_terminated(self->poller))
         return false;
-    if (zr_dispatch_tick(self->dispatch, zr_env_now(self->env)) > 0)
-        send_assignments(self);
     return true;
+}
+
+/* After every wake-up: timeouts, recovery requests due, new assignments, acks. */
+static void after_wake_up(leader_t *self)
+{
+    zr_dispatch_tick(self->dispatch, zr_env_now(self->env));
+    leader_recovery_ask(self);
+    leader_recovery_report(self);
+    send_assignments(self);
+    flush_all_acks(self);
 }
 
 void zr_leader_actor(zsock_t *pipe, void *args)
@@ -313,7 +340,7 @@ void zr_leader_actor(zsock_t *pipe, void *args)
     leader_t self = { .role = *(zr_role_args_t *) args };
     leader_start(&self, pipe);
     zr_actor_ready(pipe);
-    while (dispatch_ready(&self, pipe, zpoller_wait(self.poller, poll_timeout(&self))))
-        ;
+    while (handle_ready(&self, pipe, zpoller_wait(self.poller, poll_timeout(&self))))
+        after_wake_up(&self);
     leader_stop(&self);
 }

@@ -120,14 +120,6 @@ void zr_result_cache_each(zr_result_cache_t *self, zr_result_cache_visit_fn visi
         visit(arg, cached->key, cached->bytes, cached->len);
 }
 
-void zr_result_cache_clear(zr_result_cache_t *self)
-{
-    zhashx_purge(self->by_key);
-    zlistx_purge(self->by_age);
-    self->stats.bytes = 0;
-    self->stats.results = 0;
-}
-
 bool zr_result_cache_contains(zr_result_cache_t *self, zr_job_key_t key)
 {
     return zhashx_lookup(self->by_key, &key) != NULL;

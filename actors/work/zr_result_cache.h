@@ -33,8 +33,6 @@ bool zr_result_cache_remove(zr_result_cache_t *self, zr_job_key_t key);
 /* Calls visit for every remembered result, oldest first; visit must not change the cache. */
 typedef void (*zr_result_cache_visit_fn)(void *arg, zr_job_key_t key, const uint8_t *bytes, size_t len);
 void zr_result_cache_each(zr_result_cache_t *self, zr_result_cache_visit_fn visit, void *arg);
-/* Forgets every result (not counted as evicted). */
-void zr_result_cache_clear(zr_result_cache_t *self);
 void zr_result_cache_stats(const zr_result_cache_t *self, zr_result_cache_stats_t *stats);
 
 #endif

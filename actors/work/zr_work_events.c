@@ -1,4 +1,4 @@
-/* zr_work_events: request.assigned / request.reassigned / request.completed events and their
+/* zr_work_events: request.assigned / reassigned / recovered / completed events and their
  * log lines ("request <id>: ..."), so one request can be followed through the leader. */
 #include "actors/work/zr_work_events.h"
 #include "proto/zr_job_status.h"
@@ -13,6 +13,16 @@ void zr_work_events_assigned(zr_events_t *events, zr_log_t *log, const zr_dispat
     zr_log_write(log, again ? ZR_LOG_INFO : ZR_LOG_DEBUG, "request %llu: %s to worker %lld (attempt %u)",
                  (unsigned long long) out->request_id, again ? "reassigned" : "assigned",
                  (long long) out->worker_id, out->attempt);
+}
+
+void zr_work_events_recovered(zr_events_t *events, zr_log_t *log, int64_t worker_id, int64_t gateway_id,
+                              uint64_t request_id, bool running)
+{
+    const char *as = running ? "running" : "result";
+    zr_event_emit(events, ZR_EVENT_REQUEST_RECOVERED, "request=%llu gateway=%lld worker=%lld as=%s",
+                  (unsigned long long) request_id, (long long) gateway_id, (long long) worker_id, as);
+    zr_info(log, "request %llu: recovered from worker %lld (%s)", (unsigned long long) request_id,
+            (long long) worker_id, running ? "still running there: waiting for it" : "finished there");
 }
 
 void zr_work_events_completed(zr_events_t *events, zr_log_t *log, const zr_work_result_msg_t *result)

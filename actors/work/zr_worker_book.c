@@ -109,7 +109,6 @@ size_t zr_worker_book_collect(zr_worker_book_t *self, zr_worker_stamp_t stamp, z
         *running = stamp;
     }
     self->stats.collected += held.results;
-    zr_result_cache_clear(self->held);
     return collect.total;
 }
 

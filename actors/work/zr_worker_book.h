@@ -9,9 +9,10 @@
 
 /* A job is named by (gateway id, request id) cluster-wide. The worker runs a job at most once
  * while it remembers it: a second request for a running job waits for the same result, one for
- * a held result is answered from it. A result is held until the leader acknowledges it (it
- * reached the gateway) or a new leader collects it (recovery); at most max_held results and
- * max_held_bytes bytes, the oldest dropped first (counted). */
+ * a held result is answered from it. A result is held until a leader acknowledges it: the one
+ * it answered once the gateway has it, or a new leader once it has collected it (recovery); a
+ * collection lost on the way is simply repeated. At most max_held results and max_held_bytes
+ * bytes, the oldest dropped first (counted). */
 
 typedef struct _zr_worker_book_t zr_worker_book_t;
 
@@ -36,8 +37,8 @@ typedef struct {
     uint64_t started;             /* jobs handed to the pool */
     uint64_t joined;              /* requests for a job already running */
     uint64_t answered_held;       /* requests answered from a held result */
-    uint64_t acknowledged;        /* held results forgotten on the leader's ack */
-    uint64_t collected;           /* held results handed to a new leader */
+    uint64_t acknowledged;        /* held results forgotten on a leader's ack */
+    uint64_t collected;           /* held results handed to a new leader (each time) */
     uint64_t dropped;             /* held results dropped to stay within the limits */
 } zr_worker_book_stats_t;
 
@@ -61,9 +62,9 @@ bool zr_worker_book_finish(zr_worker_book_t *self, zr_job_key_t key, const void 
 bool zr_worker_book_acknowledge(zr_worker_book_t *self, zr_job_key_t key);
 
 /* Recovery by the leader of stamp: every held result (oldest first, result non-NULL), then
- * every running job (result NULL), each visited once; the held results are forgotten
- * afterwards (the new leader has them), and the running jobs answer the new leader from now
- * on. Returns how many entries were visited. */
+ * every running job (result NULL), each visited once; the held results stay until the new
+ * leader acknowledges them, and the running jobs answer the new leader from now on. Returns
+ * how many entries were visited. */
 typedef void (*zr_worker_book_visit_fn)(void *arg, zr_job_key_t key, const uint8_t *result, size_t len,
                                         size_t index, size_t total);
 size_t zr_worker_book_collect(zr_worker_book_t *self, zr_worker_stamp_t stamp, zr_worker_book_visit_fn visit,

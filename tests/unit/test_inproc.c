@@ -126,9 +126,9 @@ static void commands_decode_their_arguments(void **state)
     assert_true(zr_inproc_command_recv(b, &command));
     assert_true(zr_inproc_is(&command, ZR_CMD_WORKER_UP));
     assert_int_equal(command.id, 7);
-    zr_inproc_send_pool(a, (zactor_t *) &command);
+    zr_inproc_send_worker(a, (zactor_t *) &command);
     assert_true(zr_inproc_command_recv(b, &command));
-    assert_true(zr_inproc_is(&command, ZR_CMD_POOL));
+    assert_true(zr_inproc_is(&command, ZR_CMD_WORKER));
     assert_ptr_equal(command.pointer, &command);
     zr_inproc_send_metrics(a, "x 1\n");
     assert_true(zr_inproc_command_recv(b, &command));

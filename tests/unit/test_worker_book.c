@@ -83,14 +83,18 @@ static void recovery_hands_over_held_results_then_running_jobs(void **state)
     assert_true(seen.ids[0] == 3 && seen.ids[1] == 1);   /* oldest result first */
     assert_true(seen.has_result[0] && seen.has_result[1] && !seen.has_result[2] && !seen.has_result[3]);
     assert_true(seen.ids[2] + seen.ids[3] == 2 + 4);
-    /* the new leader has the results now; the running jobs answer it */
+    /* the results stay until the new leader acknowledges them; the running jobs answer it */
+    assert_int_equal(zr_worker_book_start(book, job(3), new_leader), ZR_WORKER_START_HELD);
+    seen_t again = { 0 };
+    assert_int_equal(zr_worker_book_collect(book, new_leader, remember, &again), 4);   /* a lost answer */
+    assert_true(zr_worker_book_acknowledge(book, job(3)) && zr_worker_book_acknowledge(book, job(1)));
     assert_int_equal(zr_worker_book_start(book, job(3), new_leader), ZR_WORKER_START_RUN);
     zr_worker_stamp_t stamp;
     assert_true(zr_worker_book_running_stamp(book, job(2), &stamp));
     assert_true(stamp.leader_id == 6 && stamp.epoch == 3);
     zr_worker_book_stats_t stats;
     zr_worker_book_stats(book, &stats);
-    assert_true(stats.collected == 2 && stats.held == 0 && stats.running == 3);
+    assert_true(stats.collected == 4 && stats.acknowledged == 2 && stats.held == 0 && stats.running == 3);
     seen_t none = { 0 };
     zr_worker_book_t *empty = zr_worker_book_new(8, 1024);
     assert_int_equal(zr_worker_book_collect(empty, new_leader, remember, &none), 0);
