@@ -6,12 +6,17 @@ WORK=$(mktemp -d /tmp/zrun-system-XXXXXX)
 PIDS=()
 
 cleanup() {
+    local status=$?
     for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do
         for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
         kill -KILL "$pid" 2>/dev/null || true
     done
-    [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
+    if [ -n "${KEEP_WORK:-}" ] || [ "$status" -ne 0 ]; then
+        echo "kept for inspection: $WORK (logs in $WORK/logs)" >&2
+    else
+        rm -rf "$WORK"
+    fi
 }
 trap cleanup EXIT
 
@@ -70,6 +75,24 @@ post_java() {   # post_java URL FILE: prints the body, returns curl's status
     curl -s -m 120 -H 'Content-Type: text/x-java-source' --data-binary "@$2" "$1/compileandrun"
 }
 
+# post_java_traced URL FILE OUT: the body into OUT, the response headers into OUT.headers;
+# prints "<http status> <curl exit code>" (000 and a non-zero code when no response came).
+post_java_traced() {
+    local code rc=0
+    code=$(curl -s -m 120 -o "$3" -D "$3.headers" -w '%{http_code}' \
+        -H 'Content-Type: text/x-java-source' --data-binary "@$2" "$1/compileandrun") || rc=$?
+    echo "${code:-000} $rc"
+}
+
+# load_record_wrong ID BODY "HTTP CURL_EXIT" START_NS MS OUT: one line for a wrong answer, with
+# what curl saw (http 000 and a non-zero exit when no response came) and when it was sent.
+load_record_wrong() {
+    local request_id sent
+    request_id=$(tr -d '\r' <"$6.headers" 2>/dev/null | awk -F': ' 'tolower($1) == "x-request-id" {print $2}')
+    sent=$(date -d "@$(( $4 / 1000000000 ))" +%T).$(printf '%03d' $(( $4 / 1000000 % 1000 )))
+    echo "$1: $2 (http ${3% *}, curl exit ${3#* }, X-Request-Id ${request_id:-none}, sent $sent, took $5 ms)"
+}
+
 # load_for SECONDS CLIENTS NAME: CLIENTS concurrent clients send distinct requests to $url for
 # SECONDS, each answer checked; writes "<ok> <wrong> <longest ms>" to $WORK/NAME.load.
 load_for() {
@@ -84,10 +107,17 @@ load_for() {
                 local id="${client}0${n}" file="$WORK/load-$name/$client-$n.java"
                 java_answer "$id" >"$file"
                 local start; start=$(date +%s%N)
-                local body; body=$(post_java "$url" "$file" || true)
+                local out="$WORK/load-$name/$client-$n.out" status body
+                status=$(post_java_traced "$url" "$file" "$out")
+                body=$(cat "$out" 2>/dev/null || true)
                 local took=$(( ($(date +%s%N) - start) / 1000000 ))
                 [ "$took" -gt "$longest" ] && longest=$took
-                if [ "$body" = "answer $id" ]; then ok=$((ok + 1)); else wrong=$((wrong + 1)); echo "$id: $body" >>"$WORK/load-$name/wrong"; fi
+                if [ "$body" = "answer $id" ]; then
+                    ok=$((ok + 1))
+                else
+                    wrong=$((wrong + 1))
+                    load_record_wrong "$id" "$body" "$status" "$start" "$took" "$out" >>"$WORK/load-$name/wrong"
+                fi
             done
             echo "$ok $wrong $longest" >"$WORK/load-$name/client-$client"
         ) &
