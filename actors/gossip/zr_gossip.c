@@ -561,6 +561,16 @@ static void read_about_self(zr_gossip_t *self, const zr_gossip_msg_t *msg)
     }
 }
 
+/* The leader we follow, alive, tells of a newer leader than itself: it stepped down, and we
+ * follow nobody (e.g. after a heal we took its side's last votes just as it rejoined). */
+static bool leader_moved_on(const zr_gossip_t *self, const zr_gossip_msg_t *msg)
+{
+    const zr_gossip_view_t *ours = &self->view;
+    return (ours->flags & ZR_GOSSIP_VIEW_LEADER) && ours->leader_id != self->self_id
+        && msg->sender_id == ours->leader_id && msg->view.leader_id != msg->sender_id
+        && view_compare(&msg->view, ours) > 0;
+}
+
 /* Which incarnation of a member the sender is, to us (no change made yet). */
 static zr_gossip_verdict_t judge_sender(zr_gossip_t *self, const zr_gossip_msg_t *msg, entry_t **sender_p)
 {
@@ -620,6 +630,8 @@ zr_gossip_verdict_t zr_gossip_receive(zr_gossip_t *self, const zr_gossip_msg_t *
     merge_sender(self, sender, msg, now_ms);
     for (size_t i = 0; i < msg->count && i < ZR_GOSSIP_MSG_MAX_ENTRIES; i++)
         merge_row(self, &msg->entries[i], msg->sender_id, now_ms);
+    if (leader_moved_on(self, msg))
+        want_rejoin(self, ZR_GOSSIP_REJOIN_SUPERSEDED, msg->sender_id);
     return verdict;
 }
 
@@ -645,6 +657,7 @@ void zr_gossip_rejoin(zr_gossip_t *self, uint64_t incarnation, zr_gossip_rejoin_
     if (incarnation <= self->incarnation)
         return;
     self->incarnation = incarnation;
+    self->view.flags &= (uint8_t) ~ZR_GOSSIP_VIEW_LEADER;   /* it looks for its leader afresh */
     for (size_t i = 0; i < self->count; i++)
         self->entries[i] = fresh_entry(self->entries[i].id, now_ms);
     self->rejoin = ZR_GOSSIP_REJOIN_NONE;

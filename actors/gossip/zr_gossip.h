@@ -43,9 +43,13 @@
  *   row declares this node's current incarnation FAILED and that peer's view (leader epoch,
  *   leader id) is at least this node's, or (c) a peer that this node declared failed (or knows
  *   an older incarnation of) shows a view that supersedes this node's: the two sides of a healed
- *   partition; the side with the higher view wins and the other rejoins. Messages from failed
- *   senders are read for (b) and (c) only. zr_gossip_rejoin starts the new incarnation with a
- *   fresh table (a new incarnation remembers no verdicts, as a restarted process would not).
+ *   partition; the side with the higher view wins and the other rejoins, or (d) the live leader
+ *   this node follows shows a view that supersedes it, naming another leader: it stepped down,
+ *   so this node follows nobody (after a heal, a rejoining node can take its old side's last
+ *   votes just as that leader rejoins too). Messages from failed senders are read for (b) and
+ *   (c) only. zr_gossip_rejoin starts the new incarnation with a fresh table (a new incarnation
+ *   remembers no verdicts, as a restarted process would not) and a view without a leader until
+ *   zr_gossip_set_view tells it one.
  * Cleanup: cleanup_after_ms - fail_after_ms after the declaration the entry stops being
  *   gossiped (CLEANED fact) but stays failed for that incarnation.
  * Detection after a crash, lossless, health 0: fail_after_ms + latency + tick delay. */
@@ -98,7 +102,7 @@ typedef enum {
     ZR_GOSSIP_REJOIN_NONE = 0,
     ZR_GOSSIP_REJOIN_PAUSED,      /* our own pause outlasted fail_after_ms */
     ZR_GOSSIP_REJOIN_DECLARED,    /* a peer declared our incarnation failed */
-    ZR_GOSSIP_REJOIN_SUPERSEDED,  /* a failed peer shows a newer leader: a partition healed */
+    ZR_GOSSIP_REJOIN_SUPERSEDED,  /* a failed peer, or the leader we follow, shows a newer leader */
 } zr_gossip_rejoin_t;
 
 typedef struct {

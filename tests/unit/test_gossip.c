@@ -620,6 +620,43 @@ static void declared_failure_asks_to_rejoin(void **state)
     zr_gossip_destroy(&g);
 }
 
+/* After a heal, a rejoining node took its old side's last votes and follows leader 4 of epoch 0,
+ * while 4 itself rejoined and follows 3 of epoch 1: 4's own header says so, and the node must
+ * look again. Newer views from others, or 4 leading at a newer epoch, are no such proof. */
+static void leader_that_moved_on_asks_to_rejoin(void **state)
+{
+    zr_gossip_t *g = new_node(1, 0);
+    zr_gossip_view_t ours = view_of(4, 0);
+    zr_gossip_set_view(g, &ours);
+    zr_gossip_msg_t msg = { .sender_id = 2, .sender_incarnation = INC, .sender_seq = 1, .view = view_of(3, 1) };
+    zr_gossip_receive(g, &msg, 10);
+    assert_int_equal(zr_gossip_take_rejoin(g, NULL), ZR_GOSSIP_REJOIN_NONE);   /* not our leader */
+    msg = (zr_gossip_msg_t) { .sender_id = 4, .sender_incarnation = INC, .sender_seq = 1, .view = view_of(4, 0) };
+    zr_gossip_receive(g, &msg, 20);
+    msg.sender_seq = 2;
+    msg.view.flags = 0;   /* looking */
+    zr_gossip_receive(g, &msg, 30);
+    msg.sender_seq = 3;
+    msg.view = view_of(4, 1);
+    zr_gossip_receive(g, &msg, 40);
+    assert_int_equal(zr_gossip_take_rejoin(g, NULL), ZR_GOSSIP_REJOIN_NONE);   /* 4 still leads */
+    msg = (zr_gossip_msg_t) { .sender_id = 4, .sender_incarnation = INC + 1, .sender_seq = 1, .view = view_of(3, 1) };
+    assert_int_equal(zr_gossip_receive(g, &msg, 50), ZR_GOSSIP_ACCEPTED);
+    int64_t source;
+    assert_int_equal(zr_gossip_take_rejoin(g, &source), ZR_GOSSIP_REJOIN_SUPERSEDED);
+    assert_int_equal(source, 4);
+    /* the new incarnation follows nobody until it is told: 4's header is no reason to rejoin again */
+    zr_gossip_rejoin(g, INC + 2, ZR_GOSSIP_REJOIN_SUPERSEDED, 4, 60);
+    msg.sender_seq = 2;
+    zr_gossip_receive(g, &msg, 70);
+    assert_int_equal(zr_gossip_take_rejoin(g, NULL), ZR_GOSSIP_REJOIN_NONE);
+    zr_gossip_tick(g, zr_gossip_next_deadline(g));
+    zr_gossip_output_t out;
+    assert_true(zr_gossip_next_output(g, &out));
+    assert_int_equal(out.msg.view.flags & ZR_GOSSIP_VIEW_LEADER, 0);
+    zr_gossip_destroy(&g);
+}
+
 /* Two sides of a healed partition: each declared the other failed. The side that sees a newer
  * leader view from a failed peer rejoins; the other does not. */
 static void superseded_view_from_a_failed_peer_asks_to_rejoin(void **state)
@@ -766,6 +803,7 @@ int main(void)
         cmocka_unit_test(own_pause_restarts_the_timers_and_asks_to_rejoin),
         cmocka_unit_test(declared_failure_asks_to_rejoin),
         cmocka_unit_test(superseded_view_from_a_failed_peer_asks_to_rejoin),
+        cmocka_unit_test(leader_that_moved_on_asks_to_rejoin),
         cmocka_unit_test(failed_members_hear_the_table_now_and_then),
         cmocka_unit_test(big_tables_are_split),
     };
