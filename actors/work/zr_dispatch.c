@@ -1,5 +1,5 @@
 /* zr_dispatch: jobs live in a zlistx in submission order (owner) and a zhashx by job key; a
- * queue and a timer list (by queue time) hold the same jobs; workers are a plain array. */
+ * queue and a timer list (by timeout) hold the same jobs; workers are a plain array. */
 #include "actors/work/zr_dispatch_internal.h"
 
 static void job_free(void **item_p)
@@ -12,10 +12,10 @@ static void job_free(void **item_p)
     }
 }
 
-static int job_compare_queued_at(const void *a, const void *b)
+static int job_compare_timeout_at(const void *a, const void *b)
 {
     const job_t *left = a, *right = b;
-    return (left->queued_at > right->queued_at) - (left->queued_at < right->queued_at);
+    return (left->timeout_at > right->timeout_at) - (left->timeout_at < right->timeout_at);
 }
 
 zr_dispatch_t *zr_dispatch_new(int64_t self_id, uint64_t epoch)
@@ -29,7 +29,7 @@ zr_dispatch_t *zr_dispatch_new(int64_t self_id, uint64_t epoch)
     zlistx_set_destructor(self->order, job_free);
     self->queue = zlistx_new();
     self->timers = zlistx_new();
-    zlistx_set_comparator(self->timers, job_compare_queued_at);
+    zlistx_set_comparator(self->timers, job_compare_timeout_at);
     self->done = zr_result_cache_new(ZR_DISPATCH_DEFAULT_RESULTS, ZR_DISPATCH_DEFAULT_RESULT_BYTES);
     return self;
 }
@@ -146,8 +146,11 @@ void dispatch_job_assign(zr_dispatch_t *self, job_t *job, zr_dispatch_worker_sta
         worker->assigned++;
         self->stats.assigned++;
     }
-    if (self->timeout_ms > 0 && !job->timed_out)
+    if (self->timeout_ms > 0) {
+        uint32_t doublings = job->timeouts < MAX_TIMEOUT_DOUBLINGS ? job->timeouts : MAX_TIMEOUT_DOUBLINGS;
+        job->timeout_at = job->queued_at + (self->timeout_ms << doublings);
         job->timer_handle = zlistx_insert(self->timers, job, false);
+    }
 }
 
 /* Out of every list and the table; the order list frees it. */
@@ -313,7 +316,7 @@ const uint8_t *zr_dispatch_cached_result(zr_dispatch_t *self, int64_t gateway_id
 int64_t zr_dispatch_next_deadline(const zr_dispatch_t *self)
 {
     const job_t *job = zlistx_head(self->timers);
-    int64_t timer = job ? job->queued_at + self->timeout_ms : -1;
+    int64_t timer = job ? job->timeout_at : -1;
     int64_t recovery = dispatch_recovery_deadline(self);
     return timer < 0 || (recovery >= 0 && recovery < timer) ? recovery : timer;
 }
@@ -323,13 +326,13 @@ size_t zr_dispatch_tick(zr_dispatch_t *self, int64_t now_ms)
     dispatch_recovery_tick(self, now_ms);
     size_t requeued = 0;
     job_t *job;
-    while ((job = zlistx_head(self->timers)) && job->queued_at + self->timeout_ms <= now_ms) {
+    while ((job = zlistx_head(self->timers)) && job->timeout_at <= now_ms) {
         if (!job->source) {   /* adopted, and its gateway never asked again: it has its answer */
             dispatch_job_drop(self, job);
             continue;
         }
         job->previous = job->worker;
-        job->timed_out = true;
+        job->timeouts++;
         job_requeue(self, job, now_ms);
         requeued++;
     }

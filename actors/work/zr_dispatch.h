@@ -75,10 +75,10 @@ typedef struct {
 
 zr_dispatch_t *zr_dispatch_new(int64_t self_id, uint64_t epoch);
 void zr_dispatch_destroy(zr_dispatch_t **self_p);
-/* A job assigned for timeout_ms without a result is reassigned once, to the next worker
- * (e.g. the job wall limit plus a margin). The first worker's late result is still accepted
- * (first result wins) unless that worker was removed. After the one reassignment only a
- * worker removal moves the job. 0 (the default) disables timeouts. */
+/* A job assigned for timeout_ms without a result is reassigned to the next worker, and again
+ * after twice as long, four times as long... (up to 16 x): a request is never lost to workers
+ * that drop it. The previous worker's late result is still accepted (first result wins)
+ * unless that worker was removed. 0 (the default) disables timeouts. */
 void zr_dispatch_set_timeout(zr_dispatch_t *self, int64_t timeout_ms);
 /* Bounds the completed-result cache (oldest forgotten first); a result larger than
  * max_bytes is not remembered, so a re-sent request for it runs again. */

@@ -14,6 +14,7 @@ typedef struct {
 } dispatch_recovery_t;
 
 #define NO_WORKER (-1)
+#define MAX_TIMEOUT_DOUBLINGS 4   /* a job waits at most 16 timeouts per assignment */
 
 typedef struct {
     zr_job_key_t key;
@@ -23,7 +24,8 @@ typedef struct {
     int64_t previous;        /* assignee it timed out on, whose late result still counts */
     int64_t queued_at;       /* when it was last queued: the timeout runs from here */
     uint32_t attempt;
-    bool timed_out;          /* its one timeout reassignment is used up */
+    uint32_t timeouts;       /* how often it timed out: each wait is twice the one before */
+    int64_t timeout_at;      /* while assigned with a timeout: when it is taken back */
     bool adopted;            /* recovered as running at its worker: no source until the gateway re-sends it */
     void *order_handle;
     void *queue_handle;      /* in self->queue, or NULL */

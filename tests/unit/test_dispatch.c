@@ -306,7 +306,7 @@ static void adopted_results_answer_resends(void **state)
     zr_dispatch_destroy(&dispatch);
 }
 
-static void timed_out_job_is_reassigned_once(void **state)
+static void timed_out_job_is_reassigned_with_growing_waits(void **state)
 {
     const int64_t workers[] = { 81, 82, 83 };
     zr_dispatch_t *dispatch = dispatch_with(workers, 3);
@@ -328,18 +328,25 @@ static void timed_out_job_is_reassigned_once(void **state)
     /* the first worker's late result still counts; the second one's is then a duplicate */
     assert_int_equal(complete(dispatch, 1, 81), ZR_DISPATCH_ACCEPTED);
     assert_int_equal(complete(dispatch, 1, 83), ZR_DISPATCH_DUPLICATE);
-    /* job 2 times out, then its first worker fails: only the second one may answer */
+    /* job 2 times out, and again after twice the wait (each worker dropped it) */
     assert_int_equal(zr_dispatch_tick(dispatch, 5000), 1);
     assert_true(zr_dispatch_next_assignment(dispatch, &out));
     assert_int_equal(out.worker_id, 81);
-    assert_int_equal(zr_dispatch_next_deadline(dispatch), -1);   /* no second timeout */
-    assert_int_equal(zr_dispatch_tick(dispatch, 99999), 0);
-    assert_int_equal(zr_dispatch_remove_worker(dispatch, 82, 6000), 0);
+    assert_int_equal(zr_dispatch_next_deadline(dispatch), 7000);
+    assert_int_equal(zr_dispatch_tick(dispatch, 6999), 0);
+    assert_int_equal(zr_dispatch_tick(dispatch, 7000), 1);
+    assert_true(zr_dispatch_next_assignment(dispatch, &out));
+    assert_true(out.worker_id == 82 && out.attempt == 3);
+    assert_int_equal(zr_dispatch_next_deadline(dispatch), 7000 + 4000);
+    /* its worker fails: only the one before it may still answer */
+    assert_int_equal(zr_dispatch_remove_worker(dispatch, 82, 8000), 1);
+    assert_true(zr_dispatch_next_assignment(dispatch, &out));
+    assert_int_equal(out.worker_id, 83);
     assert_int_equal(complete(dispatch, 2, 82), ZR_DISPATCH_FAILED_WORKER);
     assert_int_equal(complete(dispatch, 2, 81), ZR_DISPATCH_ACCEPTED);
     zr_dispatch_stats_t stats;
     zr_dispatch_stats(dispatch, &stats);
-    assert_int_equal(stats.reassigned_timeout, 2);
+    assert_int_equal(stats.reassigned_timeout, 3);
     assert_int_equal(stats.in_flight, 0);
     zr_dispatch_destroy(&dispatch);
 }
@@ -355,7 +362,7 @@ int main(void)
         cmocka_unit_test(duplicate_submit_never_runs_twice),
         cmocka_unit_test(completed_memory_is_bounded),
         cmocka_unit_test(adopted_results_answer_resends),
-        cmocka_unit_test(timed_out_job_is_reassigned_once),
+        cmocka_unit_test(timed_out_job_is_reassigned_with_growing_waits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
