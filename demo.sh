@@ -93,18 +93,55 @@ wait_until 30 follower_gone || die "the failure of node $follower was not detect
 step "Node $follower failed and is gone from the cluster:"
 curl -s "$gateway/cluster"
 
-step "kill -9 leader $leader (pid $(pid_of "$leader")); 1000 ms later, 9 requests in the background"
-kill -9 "$(pid_of "$leader")"
-sleep 1
+metrics_of() { curl -s -m 1 "http://127.0.0.1:$((8000 + 10 * $1 + 3))/metrics"; }
+survivors=$(curl -s "$gateway/cluster" | awk -v old="$leader" '$2 != "OBSERVER" && $1 != old {print $1}')
+# ran_by_survivors: jobs the surviving nodes' runners ran, once none runs one (same snapshot).
+ran_by_survivors() {
+    local total=0 n
+    for id in $survivors; do
+        n=$(metrics_of "$id" | awk '$1 == "zrun_worker_running" {r = $2} $1 == "zrun_worker_jobs_total{outcome=\"started\"}" {n += $2}
+                                    END {if (r == "" || r > 0) exit 1; print n + 0}') || return 1
+        total=$((total + ${n%.*}))
+    done
+    echo "$total"
+}
+sleep 1.2   # /metrics is refreshed every second: let it count the last answers
+wait_until 10 ran_by_survivors >/dev/null || die "the nodes' metrics did not settle"
+ran_before=$(ran_by_survivors)
+step "6 requests that take 1.5 s each; once they run at the followers, kill -9 leader $leader"
+slow_source() {   # slow_source N: a class whose run() sleeps 1.5 s, then returns "answer N"
+    printf 'public class Demo%d {\n    public String run() throws Exception {\n        Thread.sleep(1500);\n        return "answer %d";\n    }\n}\n' \
+        "$1" "$1" >"$logs/requests/Demo$1.java"
+}
 background=()
+for i in 20 21 22 23 24 25; do slow_source "$i"; (curl -s -m 120 -H 'Content-Type: text/x-java-source' \
+    --data-binary "@$logs/requests/Demo$i.java" "$gateway/compileandrun" >"$logs/requests/response$i.txt") &
+    background+=("$!"); done
+running_at_followers() {
+    local total=0 n
+    for id in $survivors; do n=$(metrics_of "$id" | awk '$1 == "zrun_worker_running" {print $2 + 0}'); total=$((total + ${n:-0})); done
+    [ "$total" -ge 4 ]
+}
+wait_until 30 running_at_followers || die "the slow requests did not start"
+step "kill -9 leader $leader (pid $(pid_of "$leader")) while they run; 1000 ms later, 9 more requests in the background"
+kill -9 "$(pid_of "$leader")"
+sleep 1   # the original demo's pause: requests sent while the cluster has no leader
 for i in 10 11 12 13 14 15 16 17 18; do send "$i" & background+=("$!"); done
 new_leader() { curl -s -m 1 "$gateway/cluster" | awk -v old="$leader" '$2 == "LEADER" && $1 != old {found = 1} END {exit !found}'; }
 wait_until 60 new_leader || die "no new leader after 60 s"
 step "The new leader is node $(curl -s "$gateway/cluster" | awk '$2 == "LEADER" {print $1}')"
 curl -s "$gateway/cluster"
 wait "${background[@]}"
-step "The 9 responses of the requests sent during the fail-over"
-for i in 10 11 12 13 14 15 16 17 18; do show "$i"; done
+step "The 15 responses of the requests in flight or sent during the fail-over"
+for i in 20 21 22 23 24 25 10 11 12 13 14 15 16 17 18; do show "$i"; done
+new=$(curl -s "$gateway/cluster" | awk '$2 == "LEADER" {print $1}')
+recovered=$(metrics_of "$new" | awk '$1 == "zrun_leader_recovered_results_total" {print $2 + 0}')
+adopted=$(metrics_of "$new" | awk '$1 == "zrun_leader_adopted_jobs_total" {print $2 + 0}')
+sleep 1.2
+wait_until 10 ran_by_survivors >/dev/null || die "the nodes' metrics did not settle"
+ran=$(( $(ran_by_survivors) - ran_before ))
+step "Recovery: leader $new collected ${recovered:-0} finished results from the followers and adopted ${adopted:-0} running jobs"
+echo "15 requests; the surviving nodes' runners ran $ran jobs: $((ran > 15 ? ran - 15 : 0)) ran twice"
 
 step "One more request, in the foreground"
 send 19
@@ -116,6 +153,6 @@ ls -1 "$logs"/node-*-verbose.log
 step "Shutting down"
 stop_cluster
 echo
-echo "$correct of 19 responses correct"
-[ "$correct" -eq 19 ] || exit 1
+echo "$correct of 25 responses correct"
+[ "$correct" -eq 25 ] && [ "$ran" -eq 15 ] || exit 1
 echo "demo.sh: success"
