@@ -179,6 +179,10 @@ int zr_inproc_send_metrics(void *actor, const char *lines);
  * answer was malformed). The reply takes the set (and sends an empty one for NULL). */
 zr_metrics_t *zr_inproc_stats(void *actor);
 int zr_inproc_stats_reply(zsock_t *pipe, zr_metrics_t **set);
+/* For an actor whose pipe takes only STATS and $TERM: receives one command and answers STATS
+ * with the set stats(self) builds. False when the actor must end. */
+typedef zr_metrics_t *(zr_inproc_stats_fn)(void *self);
+bool zr_inproc_serve_stats(zsock_t *pipe, zr_inproc_stats_fn *stats, void *self);
 /* REPORT: hands a copy of the process's merged figures to an actor that renders from them. */
 int zr_inproc_send_report(void *actor, const zr_metrics_t *set);
 

@@ -367,3 +367,15 @@ void zr_inproc_front_fini(zr_front_msg_t *msg)
     zstr_free(&msg->json);
     zstr_free(&msg->type);
 }
+
+bool zr_inproc_serve_stats(zsock_t *pipe, zr_inproc_stats_fn *stats, void *self)
+{
+    zr_inproc_command_t command;
+    bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
+    if (zr_inproc_is(&command, ZR_CMD_STATS)) {
+        zr_metrics_t *set = stats(self);
+        zr_inproc_stats_reply(pipe, &set);
+    }
+    zr_inproc_command_fini(&command);
+    return go_on;
+}

@@ -244,8 +244,9 @@ static void gateway_stop(gateway_t *self)
 }
 
 /* The gateway's figures; the process renders /metrics from every actor's. */
-static void answer_stats(gateway_t *self, zsock_t *pipe)
+static zr_metrics_t *collect_stats(void *arg)
 {
+    gateway_t *self = arg;
     zr_pending_stats_t stats;
     zr_pending_stats(self->pending, &stats);
     zr_metrics_t *set = zr_metrics_new();
@@ -257,18 +258,9 @@ static void answer_stats(gateway_t *self, zsock_t *pipe)
     zr_metrics_add(set, ZR_M_GATEWAY_EXPIRED, NULL, (double) stats.expired);
     zr_metrics_add(set, ZR_M_GATEWAY_CANCELLED, NULL, (double) stats.cancelled);
     zr_metrics_add(set, ZR_M_GATEWAY_DROPPED, "malformed", (double) self->malformed);
-    zr_inproc_stats_reply(pipe, &set);
+    return set;
 }
 
-static bool handle_pipe(gateway_t *self, zsock_t *pipe)
-{
-    zr_inproc_command_t command;
-    bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
-    if (zr_inproc_is(&command, ZR_CMD_STATS))
-        answer_stats(self, pipe);
-    zr_inproc_command_fini(&command);
-    return go_on;
-}
 
 static int poll_timeout(gateway_t *self)
 {
@@ -299,7 +291,7 @@ void zr_gateway_actor(zsock_t *pipe, void *args)
                 from_members(&self);
             publish_cluster(&self);
         } else if (which == pipe)
-            running = handle_pipe(&self, pipe);
+            running = zr_inproc_serve_stats(pipe, collect_stats, &self);
         else if (zpoller_terminated(poller))
             running = false;
         expire_waiting(&self);

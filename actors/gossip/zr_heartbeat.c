@@ -131,23 +131,15 @@ static void from_peer_server(heartbeat_t *self)
     zr_gossip_set_view(self->gossip, &self->view);
 }
 
-static void answer_stats(heartbeat_t *self, zsock_t *pipe)
+static zr_metrics_t *collect_stats(void *arg)
 {
+    heartbeat_t *self = arg;
     zr_metrics_t *set = zr_metrics_new();
     zr_gossip_metrics(self->gossip, zr_env_now(self->env), set);
     zr_metrics_add(set, ZR_M_GOSSIP_DROPPED, "malformed", (double) self->malformed);
-    zr_inproc_stats_reply(pipe, &set);
+    return set;
 }
 
-static bool handle_pipe(heartbeat_t *self, zsock_t *pipe)
-{
-    zr_inproc_command_t command;
-    bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
-    if (zr_inproc_is(&command, ZR_CMD_STATS))
-        answer_stats(self, pipe);
-    zr_inproc_command_fini(&command);
-    return go_on;
-}
 
 static int heartbeat_start(heartbeat_t *self, char *err, size_t size)
 {
@@ -218,7 +210,7 @@ void zr_heartbeat_actor(zsock_t *pipe, void *args)
         else if (which == self.leader_views)
             from_peer_server(&self);
         else if (which == pipe)
-            running = handle_pipe(&self, pipe);
+            running = zr_inproc_serve_stats(pipe, collect_stats, &self);
         else if (zpoller_terminated(poller))
             running = false;
         zr_gossip_tick(self.gossip, zr_env_now(self.env));

@@ -81,8 +81,9 @@ static void drain_datagrams(receiver_t *self)
     }
 }
 
-static void answer_stats(receiver_t *self, zsock_t *pipe)
+static zr_metrics_t *collect_stats(void *arg)
 {
+    receiver_t *self = arg;
     zr_udp_bus_stats_t bus = zr_udp_bus_stats(self->bus);
     zr_metrics_t *set = zr_metrics_new();
     zr_metrics_add(set, ZR_M_UDP_RECEIVED, NULL, (double) bus.received);
@@ -98,7 +99,7 @@ static void answer_stats(receiver_t *self, zsock_t *pipe)
     zr_metrics_add(set, ZR_M_UDP_DROPPED, "old_incarnation", (double) bus.recv_old_incarnation);
     zr_metrics_add(set, ZR_M_UDP_DROPPED, "sender_mismatch", (double) self->sender_mismatch);
     zr_metrics_add(set, ZR_M_UDP_DROPPED, "too_many_senders", (double) bus.recv_senders_full);
-    zr_inproc_stats_reply(pipe, &set);
+    return set;
 }
 
 /* Crash-stop: every later election message from that incarnation of the peer (or an older one)
@@ -113,16 +114,6 @@ static void drop_incarnation(receiver_t *self, int64_t id, uint64_t incarnation)
     }
 }
 
-/* Returns false when the actor must end. */
-static bool handle_pipe(receiver_t *self, zsock_t *pipe)
-{
-    zr_inproc_command_t command;
-    bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
-    if (zr_inproc_is(&command, ZR_CMD_STATS))
-        answer_stats(self, pipe);
-    zr_inproc_command_fini(&command);
-    return go_on;
-}
 
 /* A failure filters its incarnation; our own rejoin starts a fresh view (no verdicts kept). */
 static void from_members(receiver_t *self)
@@ -185,7 +176,7 @@ void zr_udp_receiver_actor(zsock_t *pipe, void *args)
     zr_actor_ready(pipe);
     for (;;) {
         void *which = zpoller_wait(poller, -1);
-        if (which == pipe && !handle_pipe(&self, pipe))
+        if (which == pipe && !zr_inproc_serve_stats(pipe, collect_stats, &self))
             break;
         if (which == zr_udp_bus_socket(self.bus))
             drain_datagrams(&self);

@@ -117,22 +117,17 @@ static void from_worker(follower_t *self)
     zframe_destroy(&payload);
 }
 
-static bool handle_pipe(follower_t *self, zsock_t *pipe)
+static zr_metrics_t *collect_stats(void *arg)
 {
-    zr_inproc_command_t command;
-    bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
-    if (zr_inproc_is(&command, ZR_CMD_STATS)) {
-        zr_metrics_t *set = zr_metrics_new();
-        zr_metrics_add(set, ZR_M_WORKER_JOBS, "accepted", (double) self->accepted);
-        zr_metrics_add(set, ZR_M_WORKER_JOBS, "answered", (double) self->answered);
-        zr_metrics_add(set, ZR_M_WORKER_DROPPED, "fenced", (double) self->fenced);
-        zr_metrics_add(set, ZR_M_WORKER_DROPPED, "early_recovery", (double) self->early_recovery);
-        zr_metrics_add(set, ZR_M_WORKER_DROPPED, "malformed", (double) self->malformed);
-        zr_metrics_add(set, ZR_M_WORKER_DROPPED, "unrouted", (double) self->unrouted);
-        zr_inproc_stats_reply(pipe, &set);
-    }
-    zr_inproc_command_fini(&command);
-    return go_on;
+    follower_t *self = arg;
+    zr_metrics_t *set = zr_metrics_new();
+    zr_metrics_add(set, ZR_M_WORKER_JOBS, "accepted", (double) self->accepted);
+    zr_metrics_add(set, ZR_M_WORKER_JOBS, "answered", (double) self->answered);
+    zr_metrics_add(set, ZR_M_WORKER_DROPPED, "fenced", (double) self->fenced);
+    zr_metrics_add(set, ZR_M_WORKER_DROPPED, "early_recovery", (double) self->early_recovery);
+    zr_metrics_add(set, ZR_M_WORKER_DROPPED, "malformed", (double) self->malformed);
+    zr_metrics_add(set, ZR_M_WORKER_DROPPED, "unrouted", (double) self->unrouted);
+    return set;
 }
 
 void zr_follower_actor(zsock_t *pipe, void *args)
@@ -156,7 +151,7 @@ void zr_follower_actor(zsock_t *pipe, void *args)
         else if (which == self.jobs)
             from_worker(&self);
         else if (which == pipe)
-            running = handle_pipe(&self, pipe);
+            running = zr_inproc_serve_stats(pipe, collect_stats, &self);
         else
             running = !zpoller_terminated(poller);
     }

@@ -192,8 +192,9 @@ static void from_pool(worker_t *self)
     zr_inproc_reply_fini(&reply);
 }
 
-static void answer_stats(worker_t *self, zsock_t *pipe)
+static zr_metrics_t *collect_stats(void *arg)
 {
+    worker_t *self = arg;
     zr_metrics_t *set = zr_metrics_new();
     zr_worker_book_stats_t book;
     zr_worker_book_stats(self->book, &book);
@@ -209,18 +210,9 @@ static void answer_stats(worker_t *self, zsock_t *pipe)
     zr_metrics_add(set, ZR_M_WORKER_DROPPED, "malformed_link", (double) self->malformed);
     zr_metrics_add(set, ZR_M_WORKER_DROPPED, "stray_result", (double) self->stray_results);
     zr_pool_watch_report(&self->pool_watch, self->pool, set);
-    zr_inproc_stats_reply(pipe, &set);
+    return set;
 }
 
-static bool handle_pipe(worker_t *self, zsock_t *pipe)
-{
-    zr_inproc_command_t command;
-    bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
-    if (zr_inproc_is(&command, ZR_CMD_STATS))
-        answer_stats(self, pipe);
-    zr_inproc_command_fini(&command);
-    return go_on;
-}
 
 void zr_worker_actor(zsock_t *pipe, void *args)
 {
@@ -246,7 +238,7 @@ void zr_worker_actor(zsock_t *pipe, void *args)
         else if (which == self.pool)
             from_pool(&self);
         else if (which == pipe)
-            running = handle_pipe(&self, pipe);
+            running = zr_inproc_serve_stats(pipe, collect_stats, &self);
         else
             running = !zpoller_terminated(poller);
     }

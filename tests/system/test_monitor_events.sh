@@ -42,7 +42,7 @@ running_at_2() {
 }
 wait_for 60 "a request to be running on node 2" running_at_2
 kill -9 "$(pid_of 2)"
-echo "killed node 2 while request $victim_request ran there"
+echo "killed node 2 while request $victim_request (at least) ran there"
 wait "$sender"
 for i in $(seq 1 40); do
     [ "$(cat "$WORK/out/$i")" = "slow $i" ] || fail "request $i: '$(cat "$WORK/out/$i")'"
@@ -51,8 +51,13 @@ echo "40 of 40 answers correct"
 
 saw() { grep -qE "$1" "$events"; }
 wait_for 10 "a failure event for node 2" saw '^[0-9T:.-]+Z [0-9]+ failure peer=2 '
-wait_for 10 "the leader's reassignment of request $victim_request" \
-    saw "^[0-9T:.-]+Z 5 request.reassigned request=$victim_request gateway=0 worker=[1345] "
+# The request followed below is one the leader took back from node 2 (on a loaded machine the
+# one seen running may have finished just before the kill).
+reassigned_from_2() {
+    victim_request=$(awk '$2 == 5 && $3 == "request.reassigned" && / worker=[1345] / {sub("request=", "", $4); print $4; exit}' "$events")
+    [ -n "$victim_request" ]
+}
+wait_for 10 "the leader's reassignment of a request of node 2" reassigned_from_2
 wait_for 10 "the leader's TCP disconnect from node 2" \
     saw '^[0-9T:.-]+Z 5 socket socket=leader-to-2 event=(DISCONNECTED|CLOSED) '
 saw "^[0-9T:.-]+Z 0 request.completed request=$victim_request worker=[1345] status=OK " \
@@ -75,9 +80,10 @@ step node-0-gateway.log "Z DEBUG 0 gateway: request $victim_request: accepted"
 step node-0-gateway.log "Z DEBUG 0 gateway: request $victim_request: answered OK by leader 5 \(worker [1345]\)"
 step node-5-leader.log "Z DEBUG 5 leader: request $victim_request: assigned to worker 2 "
 step node-5-leader.log "Z INFO  5 leader: request $victim_request: reassigned to worker [1345] "
-step node-2-follower.log "Z DEBUG 2 follower: request $victim_request: running"
+step node-2-follower.log "Z DEBUG 2 follower: request $victim_request: accepted from leader 5"
+step node-2-worker.log "Z DEBUG 2 worker: request $victim_request \(gateway 0\): started on the runner pool"
 worker=$(grep -oE "request $victim_request: reassigned to worker [0-9]+" "$logs/node-5-leader.log" | awk '{print $NF}')
-step "node-$worker-follower.log" "Z DEBUG $worker follower: request $victim_request: OK, answered to leader 5"
+step "node-$worker-worker.log" "Z DEBUG $worker worker: request $victim_request \(gateway 0\): finished, for leader 5"
 step "node-$worker-runner.log" "Z DEBUG $worker runner: request $victim_request \(job [0-9]+\): OK"
 "$ZRUN" monitor --help | grep -q -- '--request' || fail "zrun monitor --help lacks --request"
 "$ZRUN" monitor --kind nonsense tcp://127.0.0.1:1 2>/dev/null && fail "an unknown kind was accepted"
