@@ -58,7 +58,8 @@ case "$json" in *'"status":"OK"'*'"result":"Hello, World!"'*) ;; *) serve_fail "
 headers=$(curl -s -D - -o /dev/null "$url/compileandrun")
 grep -q "^HTTP/1.1 405" <<<"$headers" || serve_fail "GET /compileandrun: $headers"
 grep -qi "^X-Request-Id: [0-9]" <<<"$headers" || serve_fail "no X-Request-Id: $headers"
-curl -s "$url/metrics" | grep -q '^zrun_http_responses_total{code="200"} ' || serve_fail "/metrics"
+metrics=$(curl -s "$url/metrics")   # not piped into grep -q: under pipefail its early exit fails curl
+grep -q '^zrun_http_responses_total{code="200"} ' <<<"$metrics" || serve_fail "/metrics"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/logs/summary")" = 200 ] || serve_fail "/logs/summary"
 
 # A second server on the same port fails cleanly: one line, exit 1.
