@@ -79,6 +79,7 @@ static zactor_t *start_pool(process_t *self, char *err, size_t size)
     zr_runner_config_from_cluster(&runner, self->env.config, self->env.node_id);
     runner.event_prefix = self->env.prefix;   /* JVM starts, recycles and kills go to the monitor */
     zactor_t *pool = zr_runner_pool_new(&runner);
+    self->worker_args.slots = (unsigned) runner.jvms;   /* what the worker announces */
     if (!pool)
         snprintf(err, size, "cannot start the runner pool (see %s/node-%d-runner.log)",
                  self->env.config->log_dir, self->env.node_id);
@@ -109,7 +110,8 @@ static int start_node(process_t *self, char *err, size_t size)
     refresh_metrics(self);   /* /metrics has figures while the JVMs warm up */
     if (!(self->pool = start_pool(self, err, size)))
         return -1;
-    self->worker_args = (zr_worker_args_t) { env, self->pool };
+    self->worker_args.env = env;
+    self->worker_args.pool = self->pool;
     if (!(self->worker = start_actor("worker", zr_worker_actor, &self->worker_args, err, size)))
         return -1;
     zr_inproc_send_worker(self->peer, self->worker);

@@ -71,16 +71,34 @@ zr_dispatch_worker_stats_t *dispatch_worker_find(const zr_dispatch_t *self, int6
     return NULL;
 }
 
-/* The next live worker after the previous pick, or the leader itself if none is left. */
+static bool has_free_slot(const zr_dispatch_worker_stats_t *worker)
+{
+    return worker->slots == 0 || worker->in_flight < worker->slots;
+}
+
+/* The next live worker with a free slot after the previous pick; the leader itself if no
+ * worker is left; NULL if every live one is full. */
 static zr_dispatch_worker_stats_t *worker_next(zr_dispatch_t *self)
 {
+    if (self->worker_alive == 0)
+        return &self->leader;
     for (size_t step = 0; step < self->worker_total; step++) {
-        zr_dispatch_worker_stats_t *worker = &self->workers[self->cursor];
-        self->cursor = (self->cursor + 1) % self->worker_total;
-        if (worker->alive)
+        size_t index = (self->cursor + step) % self->worker_total;
+        zr_dispatch_worker_stats_t *worker = &self->workers[index];
+        if (worker->alive && has_free_slot(worker)) {
+            self->cursor = (index + 1) % self->worker_total;
             return worker;
+        }
     }
-    return &self->leader;
+    return NULL;
+}
+
+bool zr_dispatch_set_slots(zr_dispatch_t *self, int64_t worker_id, unsigned slots)
+{
+    zr_dispatch_worker_stats_t *worker = worker_id < 0 ? NULL : dispatch_worker_find(self, worker_id);
+    if (worker)
+        worker->slots = slots;
+    return worker != NULL;
 }
 
 bool zr_dispatch_add_worker(zr_dispatch_t *self, int64_t worker_id)
@@ -148,7 +166,8 @@ void dispatch_job_assign(zr_dispatch_t *self, job_t *job, zr_dispatch_worker_sta
     }
     if (self->timeout_ms > 0) {
         uint32_t doublings = job->timeouts < MAX_TIMEOUT_DOUBLINGS ? job->timeouts : MAX_TIMEOUT_DOUBLINGS;
-        job->timeout_at = job->queued_at + (self->timeout_ms << doublings);
+        int64_t since = job->queued_at > self->now_ms ? job->queued_at : self->now_ms;   /* it may have waited for a slot */
+        job->timeout_at = since + (self->timeout_ms << doublings);
         job->timer_handle = zlistx_insert(self->timers, job, false);
     }
 }
@@ -188,6 +207,7 @@ job_t *dispatch_job_new(zr_dispatch_t *self, zr_job_key_t key, const void *sourc
 
 int zr_dispatch_remove_worker(zr_dispatch_t *self, int64_t worker_id, int64_t now_ms)
 {
+    self->now_ms = now_ms;
     zr_dispatch_worker_stats_t *worker = dispatch_worker_find(self, worker_id);
     if (!worker || worker == &self->leader || !worker->alive)
         return -1;
@@ -226,6 +246,7 @@ zr_dispatch_verdict_t zr_dispatch_submit(zr_dispatch_t *self, int64_t gateway_id
                                          uint64_t request_id, const void *source, size_t len,
                                          int64_t now_ms)
 {
+    self->now_ms = now_ms;
     zr_job_key_t key = { gateway_id, request_id };
     zr_dispatch_verdict_t verdict = ZR_DISPATCH_QUEUED;
     job_t *job = zhashx_lookup(self->jobs, &key);
@@ -244,9 +265,10 @@ zr_dispatch_verdict_t zr_dispatch_submit(zr_dispatch_t *self, int64_t gateway_id
 bool zr_dispatch_next_assignment(zr_dispatch_t *self, zr_dispatch_assignment_t *out)
 {
     job_t *job = self->recovery.active ? NULL : zlistx_first(self->queue);
-    if (!job)
+    zr_dispatch_worker_stats_t *worker = job ? worker_next(self) : NULL;
+    if (!worker)
         return false;
-    dispatch_job_assign(self, job, worker_next(self));
+    dispatch_job_assign(self, job, worker);
     *out = (zr_dispatch_assignment_t) {
         .gateway_id = job->key.gateway_id, .request_id = job->key.request_id,
         .worker_id = job->worker, .leader_id = self->self_id, .epoch = self->epoch,
@@ -323,6 +345,7 @@ int64_t zr_dispatch_next_deadline(const zr_dispatch_t *self)
 
 size_t zr_dispatch_tick(zr_dispatch_t *self, int64_t now_ms)
 {
+    self->now_ms = now_ms;
     dispatch_recovery_tick(self, now_ms);
     size_t requeued = 0;
     job_t *job;

@@ -45,6 +45,7 @@ struct _zr_dispatch_t {
     zlistx_t *queue;                       /* job_t waiting for next_assignment() */
     zlistx_t *timers;                      /* assigned job_t by queued_at, timeout pending */
     int64_t timeout_ms;
+    int64_t now_ms;                        /* the latest time an entry point was given */
     zr_result_cache_t *done;
     zr_dispatch_stats_t stats;
     dispatch_recovery_t recovery;

@@ -94,13 +94,14 @@ static void connect_worker(leader_t *self, const zr_node_config_t *node)
 }
 
 /* A peer may work once it has been heard (it runs) and while it has not failed. */
-static void add_worker(leader_t *self, int64_t id)
+static bool add_worker(leader_t *self, int64_t id)
 {
     const zr_node_config_t *node = zr_config_node(self->env->config, (int) id);
     if (!node || node->role != ZR_ROLE_PEER || id == self->env->node_id || worker_by_id(self, id))
-        return;
+        return false;
     connect_worker(self, node);
     zr_info(self->log, "worker %lld joins the rotation (%zu workers)", (long long) id, self->worker_count);
+    return true;
 }
 
 static void connect_workers(leader_t *self)
@@ -201,8 +202,17 @@ static void complete(leader_t *self, int64_t worker_id, zframe_t **payload, cons
                  (long long) worker_id, zr_dispatch_verdict_name(verdict));
 }
 
-/* A message from a worker (its DEALER, or the jobs link for our own): a result or a recovery
- * answer, each naming the worker it came from. */
+/* A worker says how many jobs it runs at once: the dispatch core fills that many slots. */
+static void worker_hello(leader_t *self, const zr_worker_hello_msg_t *hello)
+{
+    if (hello->leader_id != self->env->node_id || hello->leader_epoch != self->role.epoch)
+        return;
+    zr_dispatch_set_slots(self->dispatch, hello->worker_id, hello->slots);
+    zr_debug(self->log, "worker %lld runs %u jobs at once", (long long) hello->worker_id, (unsigned) hello->slots);
+}
+
+/* A message from a worker (its DEALER, or the jobs link for our own): a result, a recovery
+ * answer or a hello, each naming the worker it came from. */
 static void from_worker(leader_t *self, int64_t worker_id, zsock_t *socket)
 {
     zframe_t *payload = zframe_recv(socket);
@@ -213,6 +223,8 @@ static void from_worker(leader_t *self, int64_t worker_id, zsock_t *socket)
         complete(self, worker_id, &payload, &decoded->work_result);
     else if (decoded->type == ZR_MSG_RECOVERY_ANSWER)
         leader_recovery_answer(self, worker_id, &decoded->recovery_answer);
+    else if (decoded->type == ZR_MSG_WORKER_HELLO && decoded->worker_hello.worker_id == worker_id)
+        worker_hello(self, &decoded->worker_hello);
     else
         self->malformed++;
     zframe_destroy(&payload);
@@ -254,8 +266,8 @@ static bool handle_pipe(leader_t *self, zsock_t *pipe)
     bool go_on = zr_inproc_command_recv(pipe, &command) && !zr_inproc_is(&command, ZR_CMD_TERM);
     if (zr_inproc_is(&command, ZR_CMD_STATS))
         answer_stats(self, pipe);
-    else if (zr_inproc_is(&command, ZR_CMD_WORKER_UP))
-        add_worker(self, command.id);
+    else if (zr_inproc_is(&command, ZR_CMD_WORKER_UP) && add_worker(self, command.id))
+        leader_recovery_ask_one(self, command.id);   /* its slots, and what it may hold */
     else if (zr_inproc_is(&command, ZR_CMD_WORKER_DOWN))
         worker_down(self, command.id);
     zr_inproc_command_fini(&command);

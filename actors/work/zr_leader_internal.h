@@ -41,6 +41,8 @@ void leader_answer_from_cache(leader_t *self, int64_t gateway_id, uint64_t reque
 
 /* Asks the workers the dispatch core names (all at first, then the silent ones again). */
 void leader_recovery_ask(leader_t *self);
+/* Asks one worker (e.g. one that joined later: it says its slots, and may hold results). */
+void leader_recovery_ask_one(leader_t *self, int64_t worker_id);
 /* One RECOVERY_ANSWER from worker_id: its entry goes into the dispatch core. */
 void leader_recovery_answer(leader_t *self, int64_t worker_id, const zr_recovery_answer_msg_t *answer);
 /* Logs the recovery's outcome once it is over. */

@@ -4,16 +4,20 @@
 #include "actors/work/zr_work_events.h"
 #include "proto/zr_proto_frame.h"
 
+void leader_recovery_ask_one(leader_t *self, int64_t worker_id)
+{
+    zr_proto_msg_t msg = { .type = ZR_MSG_RECOVERY_REQUEST };
+    msg.recovery_request = (zr_recovery_request_msg_t) { self->env->node_id, self->role.epoch };
+    zframe_t *frame = zr_proto_frame_encode(&msg);
+    leader_send_to_worker(self, worker_id, &frame);
+}
+
 void leader_recovery_ask(leader_t *self)
 {
     int64_t ids[ZR_CONFIG_MAX_NODES + 1];
     size_t count = zr_dispatch_recovery_due(self->dispatch, zr_env_now(self->env), ids, ZR_CONFIG_MAX_NODES + 1);
-    for (size_t i = 0; i < count; i++) {
-        zr_proto_msg_t msg = { .type = ZR_MSG_RECOVERY_REQUEST };
-        msg.recovery_request = (zr_recovery_request_msg_t) { self->env->node_id, self->role.epoch };
-        zframe_t *frame = zr_proto_frame_encode(&msg);
-        leader_send_to_worker(self, ids[i], &frame);
-    }
+    for (size_t i = 0; i < count; i++)
+        leader_recovery_ask_one(self, ids[i]);
 }
 
 /* A result the worker finished for an earlier leader: kept for the gateway's re-send, or

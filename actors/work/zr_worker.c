@@ -10,6 +10,7 @@
 typedef struct {
     const zr_env_t *env;
     zactor_t *pool;
+    unsigned slots;
     zsock_t *link;            /* bound ROUTER: the role actor of the moment connects */
     zframe_t *attached;       /* the routing id of the role actor attached now, or NULL */
     zr_worker_book_t *book;
@@ -108,9 +109,20 @@ static void answer_entry(void *arg, zr_job_key_t key, const uint8_t *result, siz
     send_to_role(recovery->worker, &frame);
 }
 
+/* Tells the leader how many jobs this node runs at once. */
+static void hello(worker_t *self, const zr_recovery_request_msg_t *request)
+{
+    zr_proto_msg_t msg = { .type = ZR_MSG_WORKER_HELLO };
+    msg.worker_hello = (zr_worker_hello_msg_t) { self->env->node_id, request->leader_id, request->leader_epoch,
+                                                 (uint16_t) (self->slots ? self->slots : 1) };
+    zframe_t *frame = zr_proto_frame_encode(&msg);
+    send_to_role(self, &frame);
+}
+
 /* A new leader collects: everything held goes to it, and the running jobs answer it from now. */
 static void hand_over(worker_t *self, const zr_recovery_request_msg_t *request)
 {
+    hello(self, request);
     recovery_t recovery = { self, request->leader_epoch, 0 };
     zr_worker_stamp_t stamp = { request->leader_id, request->leader_epoch };
     size_t total = zr_worker_book_collect(self->book, stamp, answer_entry, &recovery);
@@ -217,7 +229,7 @@ static zr_metrics_t *collect_stats(void *arg)
 void zr_worker_actor(zsock_t *pipe, void *args)
 {
     const zr_worker_args_t *given = args;
-    worker_t self = { .env = given->env, .pool = given->pool };
+    worker_t self = { .env = given->env, .pool = given->pool, .slots = given->slots };
     char err[256] = "";
     self.link = zr_inproc_bind(self.env, ZMQ_ROUTER, ZR_INPROC_JOBS, err, sizeof err);
     if (!self.link) {

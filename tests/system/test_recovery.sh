@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# test_recovery: stage 5. Twelve 1.5-3 s jobs run at the followers when the leader is killed:
-# the new leader collects their results or adopts them while they run, every request gets its
-# right answer, and the surviving nodes started each job on their runner pools exactly once.
+# test_recovery: stage 5. Twelve 1.5-3 s jobs: the leader is killed while four run at the
+# followers (one JVM, so one slot, each) and the rest wait at the leader. The new leader collects
+# the finished results or adopts the running jobs, every request gets its right answer, and the
+# surviving nodes started each job on their runner pools exactly once.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -45,12 +46,12 @@ settled() {
 for i in $(seq 101 108); do one "$i"; done   # JVMs warm (and every follower known to the leader)
 eight_ran() { [ "$(settled 1 2 3 4)" = 8 ]; }
 wait_for 10 "the 8 warm-up jobs to be counted" eight_ran
-echo "== 12 long jobs, then kill -9 leader 5 while they run at the followers"
+echo "== 12 long jobs, then kill -9 leader 5 while the followers run them"
 started=$(date +%s%N)
 seq 1 12 | xargs -P 12 -I{} bash -c 'one {}' &
 sender=$!
-all_running() { [ "$(sum_metric zrun_worker_running 1 2 3 4)" -ge 12 ]; }
-wait_for 30 "the 12 jobs to run at the followers" all_running
+all_running() { [ "$(sum_metric zrun_worker_running 1 2 3 4)" -ge 4 ]; }
+wait_for 30 "every follower to run one of the jobs" all_running
 kill -9 "$(pid_of 5)"
 wait "$sender"
 took=$(( ($(date +%s%N) - started) / 1000000 ))
