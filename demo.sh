@@ -50,9 +50,9 @@ wait_until() {
         sleep 0.1
     done
 }
-has_leader() { curl -s -m 1 "$gateway/cluster" | grep -q LEADER; }
-wait_until 60 has_leader || die "no leader after 60 s"
-step "The gateway knows a leader; the roles:"
+printed_ready() { grep -q '^cluster: ready after' "$here/output.log"; }
+wait_until 120 printed_ready || die "the cluster was not ready after 120 s (see $logs)"
+step "The gateway knows a leader and every node's JVMs are warm; the roles:"
 curl -s "$gateway/cluster"
 
 if [ "$serve_only" -eq 1 ]; then

@@ -1,5 +1,6 @@
 /* zr_cmd_cluster: `zrun cluster` starts a gateway (id 0) and peer nodes 1..N, each its own
  * process, from a generated cluster file; supervises them; stops them all on SIGINT/SIGTERM. */
+#include "cmd/zr_cluster_ready.h"
 #include "cmd/zr_commands.h"
 #include "cmd/zr_cli.h"
 #include "runtime/zr_config.h"
@@ -10,6 +11,8 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+
+#define READY_POLL_MS 250   /* how often the gateway is asked until the cluster is ready */
 
 typedef struct {
     int nodes, base_port, http_port;
@@ -143,6 +146,18 @@ static pid_t spawn(const char *config_path, int id)
     return pid;
 }
 
+/* Once the gateway lists a leader and every node with warm JVMs: one line, with the time. */
+static bool report_ready(const cluster_options_t *o, int64_t started)
+{
+    char url[64], summary[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", o->http_port);
+    if (!zr_cluster_ready(url, o->nodes, summary, sizeof summary))
+        return false;
+    printf("cluster: ready after %lld ms: %s\n", (long long) (zclock_mono() - started), summary);
+    fflush(stdout);
+    return true;
+}
+
 static void print_child(const cluster_options_t *o, const child_t *child)
 {
     int udp = child->id == 0 ? o->base_port : o->base_port + 10 * child->id;
@@ -210,10 +225,15 @@ int zr_cmd_cluster(int argc, char **argv)
         print_child(&options, &children[i]);
     }
     fflush(stdout);
+    int64_t started = zclock_mono();
+    bool ready = false;
     for (;;) {
-        int signal_number = sigwaitinfo(&signals, NULL);
+        struct timespec poll = { 0, READY_POLL_MS * 1000000L };   /* forever once ready */
+        int signal_number = ready ? sigwaitinfo(&signals, NULL) : sigtimedwait(&signals, NULL, &poll);
         if (signal_number == SIGINT || signal_number == SIGTERM)
             break;
+        if (!ready)
+            ready = report_ready(&options, started);
         if (reap(children, count) == 0) {
             printf("cluster: every node has exited\n");
             free(children);

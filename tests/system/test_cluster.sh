@@ -9,6 +9,8 @@ start_cluster 7
 expected=$'0 OBSERVER\n1 FOLLOWER\n2 FOLLOWER\n3 FOLLOWER\n4 FOLLOWER\n5 FOLLOWER\n6 FOLLOWER\n7 LEADER'
 roles_are_expected() { [ "$(curl -s -m 2 "$url/cluster")" = "$expected" ]; }
 wait_for 60 "node 7 to lead with 1-6 following" roles_are_expected
+printed_ready() { grep -qE '^cluster: ready after [0-9]+ ms: leader 7, 7 nodes with warm JVMs$' "$WORK/cluster.out"; }
+wait_for 120 "zrun cluster to print that it is ready" printed_ready
 echo "roles: $(curl -s "$url/cluster" | tr '\n' ' ')"
 curl -s -H 'Accept: application/json' "$url/cluster" | grep -q '"leader":7' || fail "JSON /cluster lacks leader 7"
 # zrun status reads the gateway's /status, which follows the cluster within a second.
