@@ -71,26 +71,45 @@ zr_dispatch_worker_stats_t *dispatch_worker_find(const zr_dispatch_t *self, int6
     return NULL;
 }
 
-static bool has_free_slot(const zr_dispatch_worker_stats_t *worker)
+static bool any_told(const zr_dispatch_t *self)
 {
-    return worker->slots == 0 || worker->in_flight < worker->slots;
+    for (size_t i = 0; i < self->worker_total; i++)
+        if (self->workers[i].alive && self->workers[i].slots > 0)
+            return true;
+    return false;
 }
 
-/* The next live worker with a free slot after the previous pick; the leader itself if no
- * worker is left; NULL if every live one is full. */
+/* A told worker while it has a free slot; an untold one only while nobody has told. */
+static bool has_free_slot(const zr_dispatch_worker_stats_t *worker, bool told)
+{
+    return worker->alive && (worker->slots > 0 ? worker->in_flight < worker->slots : !told);
+}
+
+/* The next eligible worker with a free slot after the previous pick; the leader itself if no
+ * worker is left; NULL if every eligible one is full. */
 static zr_dispatch_worker_stats_t *worker_next(zr_dispatch_t *self)
 {
     if (self->worker_alive == 0)
         return &self->leader;
+    bool told = any_told(self);
     for (size_t step = 0; step < self->worker_total; step++) {
         size_t index = (self->cursor + step) % self->worker_total;
         zr_dispatch_worker_stats_t *worker = &self->workers[index];
-        if (worker->alive && has_free_slot(worker)) {
+        if (has_free_slot(worker, told)) {
             self->cursor = (index + 1) % self->worker_total;
             return worker;
         }
     }
     return NULL;
+}
+
+size_t zr_dispatch_untold(const zr_dispatch_t *self, int64_t *ids, size_t cap)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < self->worker_total && count < cap; i++)
+        if (self->workers[i].alive && self->workers[i].slots == 0)
+            ids[count++] = self->workers[i].id;
+    return count;
 }
 
 bool zr_dispatch_set_slots(zr_dispatch_t *self, int64_t worker_id, unsigned slots)

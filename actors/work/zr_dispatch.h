@@ -15,9 +15,10 @@
  *        result comes back -> complete(); ACCEPTED means forward it to the gateway.
  *        submit() of a job already done -> DONE: answer with zr_dispatch_cached_result().
  * Workers are a circular list in the order they were added; every assignment goes to the next
- * live worker after the previous one that has a free slot (a worker told of its slots runs
- * that many jobs at once; one not told takes any number): while every live worker is full a
- * job waits here, not behind a busy JVM. A removed worker's incarnation is dead for good
+ * live worker after the previous one that has a free slot: a worker that said how many jobs it
+ * runs at once (its slots, once its JVMs are warm) gets at most that many; one that has not
+ * said gets nothing while another has (it may still be warming up), and any number when none
+ * has. While every eligible worker is full a job waits here, not behind a busy JVM. A removed worker's incarnation is dead for good
  * (crash-stop): its results are refused, and its requests are queued again and reassigned, in
  * submission order, to the remaining workers when next_assignment() is drained. Adding a
  * removed worker again is a new incarnation of it (it restarted or rejoined): it takes its old
@@ -57,7 +58,7 @@ typedef struct {
     uint64_t assigned;       /* assignments given to it, reassignments included */
     uint64_t completed;      /* results accepted from it */
     size_t in_flight;        /* jobs assigned to it now */
-    unsigned slots;          /* jobs it runs at once (its WORKER_HELLO); 0: not told, no limit */
+    unsigned slots;          /* jobs it runs at once (its WORKER_HELLO); 0: not told yet */
 } zr_dispatch_worker_stats_t;
 
 typedef struct {
@@ -94,8 +95,10 @@ bool zr_dispatch_add_worker(zr_dispatch_t *self, int64_t worker_id);
  * a live worker. */
 int zr_dispatch_remove_worker(zr_dispatch_t *self, int64_t worker_id, int64_t now_ms);
 size_t zr_dispatch_worker_count(const zr_dispatch_t *self);   /* live workers */
-/* The worker runs slots jobs at once from now on (0: no limit). False if it is unknown. */
+/* The worker runs slots jobs at once from now on (0: not told). False if it is unknown. */
 bool zr_dispatch_set_slots(zr_dispatch_t *self, int64_t worker_id, unsigned slots);
+/* Live workers that have not said their slots (to ask again): up to cap ids; how many. */
+size_t zr_dispatch_untold(const zr_dispatch_t *self, int64_t *ids, size_t cap);
 
 /* Copies source. Returns QUEUED, IN_FLIGHT or DONE. */
 zr_dispatch_verdict_t zr_dispatch_submit(zr_dispatch_t *self, int64_t gateway_id,

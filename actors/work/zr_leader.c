@@ -315,9 +315,12 @@ static void leader_stop(leader_t *self)
     zr_log_close(&self->log);
 }
 
-static int poll_timeout(leader_t *self)
+static int poll_timeout(leader_t *self, int64_t hello_ask)
 {
-    return zr_clock_poll_timeout(&self->env->clock, zr_dispatch_next_deadline(self->dispatch));
+    int64_t deadline = zr_dispatch_next_deadline(self->dispatch);
+    if (hello_ask >= 0 && (deadline < 0 || hello_ask < deadline))
+        deadline = hello_ask;
+    return zr_clock_poll_timeout(&self->env->clock, deadline);
 }
 
 static bool handle_ready(leader_t *self, zsock_t *pipe, void *which)
@@ -337,14 +340,17 @@ static bool handle_ready(leader_t *self, zsock_t *pipe, void *which)
     return true;
 }
 
-/* After every wake-up: timeouts, recovery requests due, new assignments, acks. */
-static void after_wake_up(leader_t *self)
+/* After every wake-up: timeouts, recovery requests due, new assignments, acks. Returns when
+ * the untold workers are to be asked again (-1: none). */
+static int64_t after_wake_up(leader_t *self)
 {
     zr_dispatch_tick(self->dispatch, zr_env_now(self->env));
     leader_recovery_ask(self);
     leader_recovery_report(self);
+    int64_t hello_ask = leader_ask_untold(self);
     send_assignments(self);
     flush_all_acks(self);
+    return hello_ask;
 }
 
 void zr_leader_actor(zsock_t *pipe, void *args)
@@ -352,7 +358,8 @@ void zr_leader_actor(zsock_t *pipe, void *args)
     leader_t self = { .role = *(zr_role_args_t *) args };
     leader_start(&self, pipe);
     zr_actor_ready(pipe);
-    while (handle_ready(&self, pipe, zpoller_wait(self.poller, poll_timeout(&self))))
-        after_wake_up(&self);
+    int64_t hello_ask = -1;
+    while (handle_ready(&self, pipe, zpoller_wait(self.poller, poll_timeout(&self, hello_ask))))
+        hello_ask = after_wake_up(&self);
     leader_stop(&self);
 }

@@ -29,6 +29,7 @@ typedef struct {
     zr_proto_msg_t *decoded;                        /* scratch: a WORK_ACK is 8 kB */
     uint64_t fenced, malformed;
     bool recovery_reported;
+    int64_t next_hello_ask;                         /* when workers that never said hello are asked again */
     zr_events_t *events;
 } leader_t;
 
@@ -45,6 +46,9 @@ void leader_recovery_ask(leader_t *self);
 void leader_recovery_ask_one(leader_t *self, int64_t worker_id);
 /* One RECOVERY_ANSWER from worker_id: its entry goes into the dispatch core. */
 void leader_recovery_answer(leader_t *self, int64_t worker_id, const zr_recovery_answer_msg_t *answer);
+/* Asks again, once per fail period, the workers that have not said their slots (a node still
+ * warming up holds the request until its worker runs). Returns when to call it next, or -1. */
+int64_t leader_ask_untold(leader_t *self);
 /* Logs the recovery's outcome once it is over. */
 void leader_recovery_report(leader_t *self);
 

@@ -69,6 +69,21 @@ void leader_recovery_answer(leader_t *self, int64_t worker_id, const zr_recovery
                  (unsigned) answer->total);
 }
 
+int64_t leader_ask_untold(leader_t *self)
+{
+    int64_t ids[ZR_CONFIG_MAX_NODES];
+    size_t count = zr_dispatch_untold(self->dispatch, ids, ZR_CONFIG_MAX_NODES);
+    if (count == 0 || zr_dispatch_recovering(self->dispatch))
+        return -1;   /* the recovery asks everyone anyway */
+    int64_t now = zr_env_now(self->env);
+    if (now >= self->next_hello_ask) {
+        for (size_t i = 0; i < count; i++)
+            leader_recovery_ask_one(self, ids[i]);
+        self->next_hello_ask = now + self->env->config->timings.fail_after_ms;
+    }
+    return self->next_hello_ask;
+}
+
 void leader_recovery_report(leader_t *self)
 {
     if (self->recovery_reported || zr_dispatch_recovering(self->dispatch))

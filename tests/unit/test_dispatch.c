@@ -379,13 +379,24 @@ static void jobs_wait_for_a_free_slot(void **state)
     assert_int_equal(complete(dispatch, 3, 23), ZR_DISPATCH_ACCEPTED);
     assert_int_equal(complete(dispatch, 4, 22), ZR_DISPATCH_ACCEPTED);
     assert_int_equal(zr_dispatch_next_deadline(dispatch), 900 + 1000);   /* from its assignment */
-    /* a worker not told its slots takes any number */
+    /* a worker that has not told its slots (still warming up) gets nothing while others have */
     assert_true(zr_dispatch_set_slots(dispatch, 22, 0));
-    zr_dispatch_set_slots(dispatch, 21, 1);
-    zr_dispatch_set_slots(dispatch, 23, 1);
+    int64_t untold[3];
+    assert_int_equal(zr_dispatch_untold(dispatch, untold, 3), 1);
+    assert_int_equal(untold[0], 22);
     submit_range(dispatch, 6, 4, 950);
-    assert_int_equal(drain(dispatch, who, 10), 4);
-    assert_true(who[6] == 23 && who[7] == 21 && who[8] == 22 && who[9] == 22);
+    assert_int_equal(drain(dispatch, who, 10), 2);
+    assert_true(who[6] == 23 && who[7] == 21);
+    assert_true(zr_dispatch_set_slots(dispatch, 22, 2));   /* warm now (job 5 still runs there) */
+    assert_int_equal(drain(dispatch, who, 10), 1);
+    assert_int_equal(who[8], 22);
+    assert_int_equal(zr_dispatch_untold(dispatch, untold, 3), 0);
+    zr_dispatch_destroy(&dispatch);
+    /* when nobody has told, every live worker takes any number, in turn */
+    dispatch = dispatch_with(workers, 3);
+    submit_range(dispatch, 1, 6, 0);
+    assert_int_equal(drain(dispatch, who, 10), 6);
+    assert_true(who[1] == 21 && who[2] == 22 && who[3] == 23 && who[4] == 21);
     zr_dispatch_destroy(&dispatch);
 }
 
