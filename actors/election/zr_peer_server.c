@@ -170,7 +170,7 @@ static void peer_alive(peer_server_t *self, int64_t peer_id)
         zr_inproc_send_id(self->role, ZR_CMD_WORKER_UP, peer_id);
 }
 
-static zr_election_t *new_election(peer_server_t *self)
+static zr_election_t *new_election(peer_server_t *self, uint64_t epoch)
 {
     const zr_config_t *config = self->env->config;
     size_t voter_count = 0;
@@ -179,11 +179,24 @@ static zr_election_t *new_election(peer_server_t *self)
             self->voters[voter_count++] = config->nodes[i].id;
     const zr_node_config_t *me = zr_env_me(self->env);
     zr_election_config_t election = {
-        .self_id = self->env->node_id, .observer = me->role == ZR_ROLE_GATEWAY, .epoch = 0,
+        .self_id = self->env->node_id, .observer = me->role == ZR_ROLE_GATEWAY, .epoch = epoch,
         .voter_ids = self->voters, .voter_count = voter_count,
     };
     zr_election_config_timings(&election, &config->timings);
     return zr_election_new(&election, zr_env_now(self->env));
+}
+
+/* The epoch a rejoining node starts from: past every epoch it knew. A cluster whose members
+ * all rejoin at once (a stalled machine) thus elects a leader the gateway takes (it refuses
+ * older epochs), while a lone rejoiner still joins the current leader (late joiners accept a
+ * quorum's leader of any epoch). */
+static uint64_t epoch_after(const zr_election_t *election)
+{
+    uint64_t epoch = zr_election_epoch(election);
+    zr_vote_t leader;
+    if (zr_election_leader(election, &leader) && leader.epoch > epoch)
+        epoch = leader.epoch;
+    return epoch + 1;
 }
 
 /* This node came back as a new incarnation (it was declared failed, or paused past it): what it
@@ -194,8 +207,9 @@ static void rejoin(peer_server_t *self, uint64_t incarnation)
     self->incarnation = incarnation;
     self->rejoins++;
     stop_role(self);
+    uint64_t epoch = epoch_after(self->election);
     zr_election_destroy(&self->election);
-    self->election = new_election(self);
+    self->election = new_election(self, epoch);
     memset(self->members, 0, sizeof self->members);
     zr_leader_view_t fresh = current_view(self);
     zr_election_events_begin(&self->watch, self->events, &fresh, zr_env_now(self->env));
@@ -281,7 +295,7 @@ static int peer_server_start(peer_server_t *self, char *err, size_t size)
     self->published.leader_id = -2;   /* never a real view: the first one goes out */
     if (!(self->leader_pub = zr_inproc_bind(self->env, ZMQ_PUB, ZR_INPROC_LEADER, err, size)))
         return -1;
-    self->election = new_election(self);
+    self->election = new_election(self, 0);
     self->events = zr_events_open(self->env);
     zr_leader_view_t first = current_view(self);
     zr_election_events_begin(&self->watch, self->events, &first, zr_env_now(self->env));
