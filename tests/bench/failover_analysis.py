@@ -49,14 +49,16 @@ class Timeline:
     def lost_incarnation(self, node, after, before):
         return next((how for (n, at, how) in self.ends if n == node and after <= at <= before), None)
 
-    def paused(self, node, t):
-        return any(n == node and at <= t <= resumed for (n, at, resumed) in self.pauses)
+    def woken(self, node, assigned, started):
+        """node was paused after it was assigned the job and before it started it: the job was
+        addressed to the incarnation the pause ended (it ran it from its inbox on waking)."""
+        return any(n == node and assigned <= resumed and at <= started for (n, at, resumed) in self.pauses)
 
 
 def classify_repeats(starts, assigned, timeline):
     """How each start after a request's first is explained: 'killed' or 'paused' when an earlier
-    start's node lost its incarnation between that start and this one; 'woken' when it ran on a
-    paused node that woke up, assigned to it while it was stopped; else 'surviving'."""
+    start's node lost its incarnation between that start and this one; 'woken' when a paused node
+    ran it on waking, assigned to it before its pause ended; else 'surviving'."""
     ordered = sorted(starts)
     return [explain(ordered[:j], ordered[j], assigned, timeline) for j in range(1, len(ordered))]
 
@@ -68,7 +70,7 @@ def explain(earlier, start, assigned, timeline):
         if how:
             return how
     last = max((a for a in assigned if a[2] == str(node) and a[0] <= t), default=None)
-    return "woken" if last and timeline.paused(node, last[0]) else "surviving"
+    return "woken" if last and timeline.woken(node, last[0], t) else "surviving"
 
 
 def fault_of(record, events):

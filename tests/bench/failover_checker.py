@@ -44,6 +44,7 @@ def options():
     parser.add_argument("--max-minutes", type=float, default=0, help="no new cycle after this long (0: none)")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--work", default=None, help="default: a new temporary directory (kept)")
+    parser.add_argument("--analyse", action="store_true", help="only print the table of the run saved in --work")
     return parser.parse_args()
 
 
@@ -96,11 +97,21 @@ def report(args, work, records, events, live_jobs):
     return result
 
 
-def save(work, records, events):
+def save(work, records, events, live_jobs):
+    with open(os.path.join(work, "counters.json"), "w") as f:
+        json.dump({"live_jobs": live_jobs}, f)
     with open(os.path.join(work, "records.jsonl"), "w") as f:
         f.writelines(json.dumps(r) + "\n" for r in sorted(records, key=lambda r: r["sent"]))
     with open(os.path.join(work, "faults.jsonl"), "w") as f:
         f.writelines(json.dumps(e) + "\n" for e in events)
+
+
+def analyse_saved(args):
+    """The table of a finished run from its work dir (records, faults, counters, logs)."""
+    load = lambda name: [json.loads(l) for l in open(os.path.join(args.work, name))]
+    counters = os.path.join(args.work, "counters.json")
+    live_jobs = json.load(open(counters))["live_jobs"] if os.path.exists(counters) else 0
+    return 1 if report(args, args.work, load("records.jsonl"), load("faults.jsonl"), live_jobs).failed() else 0
 
 
 def on_term(signum, frame):
@@ -110,6 +121,8 @@ def on_term(signum, frame):
 def main():
     signal.signal(signal.SIGTERM, on_term)
     args = options()
+    if args.analyse:
+        return analyse_saved(args)
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     rng = random.Random(seed)
     work = os.path.abspath(args.work) if args.work else tempfile.mkdtemp(prefix="zrun-failover-")
@@ -130,7 +143,7 @@ def main():
         except TimeoutError as timeout:
             live_jobs, error = 0, error or f"runner counters: {timeout}"
         records = clients.records()
-        save(work, records, faults.events)
+        save(work, records, faults.events, live_jobs)
         result = report(args, work, records, faults.events, live_jobs)
     finally:
         clients.stop.set()

@@ -16,7 +16,7 @@ LEGEND = [
     "a request is sorted under the first fault it was in flight during; lost: no answer or not 200;",
     "extra runs: starts on a runner pool beyond a request's first (worker logs), split by cause:",
     "  after kill / after pause: an earlier run's node was killed / paused past the failure timeout",
-    "  (allowed); woken: run by a paused node after it woke, assigned to it while it was stopped;",
+    "  (allowed); woken: run by a paused node on waking, assigned to it before its pause ended;",
     "  surviving: anything else. woken and surviving are runs on surviving workers: defects."]
 
 
