@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True   # no __pycache__ beside the sources
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from failover_analysis import Timeline, log_executions                 # noqa: E402
 from failover_clients import Clients                                    # noqa: E402
