@@ -56,21 +56,30 @@ class Timeline:
 
 
 def classify_repeats(starts, assigned, timeline):
-    """How each start after a request's first is explained: 'killed' or 'paused' when an earlier
-    start's node lost its incarnation between that start and this one; 'woken' when a paused node
-    ran it on waking, assigned to it before its pause ended; else 'surviving'."""
+    """How each start beyond a request's first is explained: 'woken' for every start by a paused
+    node on waking of a job assigned to it before its pause ended (whenever it came: the job was
+    meant for the incarnation the pause ended); of the other starts, in time order, 'killed' or
+    'paused' when an earlier one's node lost its incarnation between it and this one, else
+    'surviving'."""
     ordered = sorted(starts)
-    return [explain(ordered[:j], ordered[j], assigned, timeline) for j in range(1, len(ordered))]
+    woken = [s for s in ordered if is_woken(s, assigned, timeline)]
+    rest = [s for s in ordered if s not in woken]
+    verdicts = ["woken"] * (len(woken) - (0 if rest else 1))
+    return verdicts + [explain(rest[:j], rest[j], timeline) for j in range(1, len(rest))]
 
 
-def explain(earlier, start, assigned, timeline):
+def is_woken(start, assigned, timeline):
     t, node = start[0], start[1]
+    last = max((a for a in assigned if a[2] == str(node) and a[0] <= t), default=None)
+    return bool(last) and timeline.woken(node, last[0], t)
+
+
+def explain(earlier, start, timeline):
     for (t0, node0, *_) in earlier:
-        how = timeline.lost_incarnation(node0, t0, t)
+        how = timeline.lost_incarnation(node0, t0, start[0])
         if how:
             return how
-    last = max((a for a in assigned if a[2] == str(node) and a[0] <= t), default=None)
-    return "woken" if last and timeline.woken(node, last[0], t) else "surviving"
+    return "surviving"
 
 
 def fault_of(record, events):
