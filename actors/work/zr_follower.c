@@ -1,5 +1,6 @@
 /* zr_follower: the follower's actor, a relay between its leader (through the node's TCP server)
  * and the node's worker: fences what comes in, routes results and recovery answers back. */
+#include "actors/work/zr_follower_fence.h"
 #include "actors/work/zr_roles.h"
 #include "proto/zr_proto_frame.h"
 #include "runtime/zr_actor.h"
@@ -22,9 +23,9 @@ static void free_identity(void **item)
     zframe_destroy((zframe_t **) item);
 }
 
-static bool from_our_leader(const follower_t *self, int64_t leader_id, uint64_t epoch)
+static zr_follower_fence_t fence(const follower_t *self)
 {
-    return leader_id == self->role.leader_id && epoch >= self->role.epoch;
+    return (zr_follower_fence_t) { self->role.leader_id, self->role.epoch };
 }
 
 static void remember_leader(follower_t *self, zframe_t *identity)
@@ -38,8 +39,7 @@ static void remember_leader(follower_t *self, zframe_t *identity)
 static void accept_request(follower_t *self, zframe_t *identity, zframe_t **payload,
                            const zr_work_request_msg_t *request)
 {
-    if (!from_our_leader(self, request->leader_id, request->leader_epoch)
-        && request->leader_epoch <= self->role.epoch) {
+    if (!zr_follower_fence_takes_work(fence(self), request->leader_id, request->leader_epoch)) {
         self->fenced++;
         zr_warn(self->log, "ignored request %llu from leader %lld epoch %llu (we follow %lld epoch %llu)",
                 (unsigned long long) request->request_id, (long long) request->leader_id,
@@ -62,13 +62,28 @@ static void accept_request(follower_t *self, zframe_t *identity, zframe_t **payl
 static void accept_recovery(follower_t *self, zframe_t *identity, zframe_t **payload,
                             const zr_recovery_request_msg_t *request)
 {
-    if (request->leader_id != self->role.leader_id || request->leader_epoch != self->role.epoch) {
+    if (!zr_follower_fence_takes_recovery(fence(self), request->leader_id, request->leader_epoch)) {
         self->early_recovery++;
         return;
     }
     remember_leader(self, identity);
     zr_info(self->log, "leader %lld collects what this node holds (epoch %llu)", (long long) request->leader_id,
             (unsigned long long) request->leader_epoch);
+    zframe_send(payload, self->jobs, 0);
+}
+
+/* "These results reached the gateway": believed from the leader we follow (or a newer one)
+ * only. A deposed leader woken from a pause forwards results the gateway no longer takes from
+ * it; its ack would release them, and the new leader, finding them gone, would run them again. */
+static void accept_ack(follower_t *self, zframe_t **payload, const zr_work_ack_msg_t *ack)
+{
+    if (!zr_follower_fence_takes_work(fence(self), ack->leader_id, ack->leader_epoch)) {
+        self->fenced++;
+        zr_info(self->log, "ignored an ack of %u results from leader %lld epoch %llu (we follow %lld epoch %llu)",
+                (unsigned) ack->count, (long long) ack->leader_id, (unsigned long long) ack->leader_epoch,
+                (long long) self->role.leader_id, (unsigned long long) self->role.epoch);
+        return;
+    }
     zframe_send(payload, self->jobs, 0);
 }
 
@@ -83,7 +98,7 @@ static void from_leader(follower_t *self)
     else if (decoded->type == ZR_MSG_RECOVERY_REQUEST)
         accept_recovery(self, identity, &payload, &decoded->recovery_request);
     else if (decoded->type == ZR_MSG_WORK_ACK)
-        zframe_send(&payload, self->jobs, 0);   /* any leader may say a result reached its gateway */
+        accept_ack(self, &payload, &decoded->work_ack);
     else
         self->malformed++;
     zframe_destroy(&identity);
