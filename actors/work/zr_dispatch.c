@@ -125,6 +125,7 @@ bool zr_dispatch_add_worker(zr_dispatch_t *self, int64_t worker_id)
     zr_dispatch_worker_stats_t *known = worker_id < 0 ? NULL : dispatch_worker_find(self, worker_id);
     if (known && known != &self->leader && !known->alive) {   /* a new incarnation of it */
         known->alive = true;
+        known->slots = 0;   /* untold until the new incarnation says hello */
         self->worker_alive++;
         return true;
     }

@@ -17,7 +17,9 @@ typedef struct {
     zr_log_t *log;
     zr_pool_watch_t pool_watch;
     zr_proto_msg_t *decoded;  /* scratch: a WORK_ACK is 8 kB, kept off the stack */
-    uint64_t malformed, stray_results;
+    int64_t last_wake;        /* when the loop last ran: a gap past fail_after was our own pause */
+    int64_t refuse_until;     /* after such a pause: until a leader asks what we hold, or this */
+    uint64_t malformed, stray_results, refused_after_pause;
 } worker_t;
 
 /* Only to the role actor attached now: a detached one may still be closing, and whatever
@@ -59,6 +61,12 @@ static void run(worker_t *self, zframe_t **frame, const zr_work_request_msg_t *r
 {
     zr_job_key_t key = { request->gateway_id, request->request_id };
     zr_worker_stamp_t stamp = { request->leader_id, request->leader_epoch };
+    if (zr_env_now(self->env) < self->refuse_until) {   /* sent to an incarnation declared failed */
+        self->refused_after_pause++;
+        zr_debug(self->log, "request %llu (gateway %lld): refused, sent before this node's pause ended",
+                 (unsigned long long) key.request_id, (long long) key.gateway_id);
+        return;
+    }
     switch (zr_worker_book_start(self->book, key, stamp)) {
     case ZR_WORKER_START_RUN:
         zr_debug(self->log, "request %llu (gateway %lld): started on the runner pool for leader %lld epoch %llu",
@@ -122,6 +130,7 @@ static void hello(worker_t *self, const zr_recovery_request_msg_t *request)
 /* A new leader collects: everything held goes to it, and the running jobs answer it from now. */
 static void hand_over(worker_t *self, const zr_recovery_request_msg_t *request)
 {
+    self->refuse_until = 0;   /* a leader that asks has our new incarnation in view */
     hello(self, request);
     recovery_t recovery = { self, request->leader_epoch, 0 };
     zr_worker_stamp_t stamp = { request->leader_id, request->leader_epoch };
@@ -221,10 +230,28 @@ static zr_metrics_t *collect_stats(void *arg)
     zr_metrics_add(set, ZR_M_WORKER_RELEASED, "dropped", (double) book.dropped);
     zr_metrics_add(set, ZR_M_WORKER_DROPPED, "malformed_link", (double) self->malformed);
     zr_metrics_add(set, ZR_M_WORKER_DROPPED, "stray_result", (double) self->stray_results);
+    zr_metrics_add(set, ZR_M_WORKER_DROPPED, "after_pause", (double) self->refused_after_pause);
     zr_pool_watch_report(&self->pool_watch, self->pool, set);
     return set;
 }
 
+
+/* A process stopped (SIGSTOP, or starved) past the failure timeout was declared failed: the
+ * work its leader sent meanwhile went to others, so what arrives now is refused until a leader
+ * asks what this node holds (the first thing a leader does with a new incarnation; work on one
+ * TCP connection arrives in order), or for one more failure timeout at most (a starved worker
+ * whose heartbeats went on was not declared failed, and must not refuse work for long). */
+static void notice_pause(worker_t *self)
+{
+    int64_t now = zr_env_now(self->env), fail_after = self->env->config->timings.fail_after_ms;
+    if (self->last_wake && now - self->last_wake > fail_after) {
+        self->refuse_until = now + fail_after;
+        zr_warn(self->log, "this process stood still for %lld ms (past the %lld ms failure timeout): work sent "
+                "meanwhile is refused until a leader asks what this node holds",
+                (long long) (now - self->last_wake), (long long) fail_after);
+    }
+    self->last_wake = now;
+}
 
 void zr_worker_actor(zsock_t *pipe, void *args)
 {
@@ -244,7 +271,8 @@ void zr_worker_actor(zsock_t *pipe, void *args)
     zpoller_t *poller = zpoller_new(pipe, self.link, self.pool, NULL);
     zr_actor_ready(pipe);
     for (bool running = true; running;) {
-        void *which = zpoller_wait(poller, -1);
+        void *which = zpoller_wait(poller, self.env->config->timings.base_interval_ms);
+        notice_pause(&self);
         if (which == self.link)
             from_role(&self);
         else if (which == self.pool)
