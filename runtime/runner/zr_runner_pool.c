@@ -208,7 +208,7 @@ static void spawn(pool_t *self, int index)
         .java = self->setup->java, .classes_dir = self->config.classes_dir, .workdir = slot->workdir,
         .log_path = slot->log_path[0] ? slot->log_path : NULL, .heap_mb = self->config.heap_mb,
         .output_limit = self->config.output_limit, .max_threads = self->config.max_threads,
-        .nice = self->config.nice,
+        .nice = self->config.nice, .no_security_manager = self->config.no_security_manager,
     };
     zr_runner_cgroup_join_fds(slot->cgroup, spec.cgroup_fds);
     zr_runner_cgroup_mark(slot->cgroup);
