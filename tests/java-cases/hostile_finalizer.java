@@ -1,0 +1,15 @@
+public class Finalizable {
+    static final class Trap {
+        @Override
+        @SuppressWarnings("deprecation")
+        protected void finalize() {
+            System.out.println("finalized after its job");
+        }
+    }
+
+    public String run() {
+        for (int i = 0; i < 1000; i++)
+            new Trap();
+        return "left garbage";
+    }
+}
