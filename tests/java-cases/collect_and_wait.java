@@ -5,6 +5,6 @@ public class Bystander {
             System.runFinalization();
             Thread.sleep(250);
         }
-        return "waited";
+        return "waited " + System.getProperty("zrun.late");
     }
 }

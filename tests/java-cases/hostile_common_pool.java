@@ -8,6 +8,7 @@ public class Detached {
             } catch (InterruptedException e) {
                 return;
             }
+            System.setProperty("zrun.late", "common pool ran after its job");
             System.out.println("common pool ran after its job");
         });
         return "submitted";

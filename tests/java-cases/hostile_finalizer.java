@@ -3,6 +3,7 @@ public class Finalizable {
         @Override
         @SuppressWarnings("deprecation")
         protected void finalize() {
+            System.setProperty("zrun.late", "finalized after its job");
             System.out.println("finalized after its job");
         }
     }
