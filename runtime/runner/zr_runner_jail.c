@@ -1,9 +1,9 @@
 /* zr_runner_jail: what a runner JVM's process may never do, whatever the code inside it tries.
  * Network: a fresh network namespace with no interfaces. Processes: a seccomp filter that lets the
  * JVM start threads but refuses fork, vfork and non-thread clone, and system-administration calls.
- * Files: the scratch directory is a size-capped tmpfs in a private mount namespace (it vanishes with
- * the JVM), RLIMIT_FSIZE, no core dumps. The in-JVM SecurityManager gives the clear messages; these walls
- * hold even if it is bypassed. */
+ * Files: a private mount namespace where every mount is read-only but the scratch directory, a
+ * size-capped tmpfs that vanishes with the JVM; RLIMIT_FSIZE, no core dumps. The in-JVM
+ * SecurityManager gives the clear messages; these walls hold without it. */
 #include "runtime/runner/zr_runner_jail.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -13,12 +13,14 @@
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #if defined(__x86_64__)
@@ -145,13 +147,64 @@ static int arrange_descriptors(const zr_runner_jail_t *jail)
     return 0;
 }
 
-/* A private mount namespace whose copy of workdir is a fresh, size-capped tmpfs. */
+/* The mount namespace's own copy of every mount becomes read-only (the host's mounts are untouched:
+ * the copies are private and the read-only flag is per mount, not per file system). */
+static int read_only_everywhere(void)
+{
+    struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+    return mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &attr, sizeof attr);
+}
+
+/* A private mount namespace: every mount read-only, then workdir a fresh, size-capped, writable tmpfs. */
+static int private_filesystem(const char *workdir, const char *tmpfs_options)
+{
+    if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        return ZR_JAIL_NO_NAMESPACE;
+    if (read_only_everywhere() != 0)
+        return ZR_JAIL_WRITABLE_ROOT;
+    if (mount("zrun-scratch", workdir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, tmpfs_options) != 0)
+        return ZR_JAIL_NO_TMPFS;
+    return ZR_JAIL_FILES_WALLED;
+}
+
+const char *zr_runner_jail_files_problem(int outcome)
+{
+    switch (outcome) {
+    case ZR_JAIL_FILES_WALLED:
+        return NULL;
+    case ZR_JAIL_NO_NAMESPACE:
+        return "no private mount namespace (not root, or unshare refused): the filesystem is not read-only "
+               "and only the SecurityManager (gone in JDK 24) keeps jobs' writes out of it";
+    case ZR_JAIL_WRITABLE_ROOT:
+        return "cannot make the filesystem read-only (mount_setattr refused): only the SecurityManager "
+               "(gone in JDK 24) keeps jobs' writes out of it";
+    default:
+        return "the scratch directory is not a private tmpfs: its size is not capped";
+    }
+}
+
 static void private_scratch(const zr_runner_jail_t *jail)
 {
-    if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0
-        || mount("zrun-scratch", jail->workdir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                 jail->tmpfs_options) != 0)
-        say(jail->log_fd, "zrun jail: the scratch directory is not a private tmpfs; its size is not capped\n");
+    const char *problem = zr_runner_jail_files_problem(private_filesystem(jail->workdir, jail->tmpfs_options));
+    if (problem) {
+        say(jail->log_fd, "zrun jail: ");
+        say(jail->log_fd, problem);
+        say(jail->log_fd, "\n");
+    }
+}
+
+int zr_runner_jail_probe_files(void)
+{
+    char scratch[] = "/tmp/zrun-jail-probe-XXXXXX";
+    if (!mkdtemp(scratch))
+        return ZR_JAIL_NO_TMPFS;
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(private_filesystem(scratch, "size=4096"));
+    int status = 0;
+    bool waited = pid > 0 && waitpid(pid, &status, 0) == pid;
+    rmdir(scratch);
+    return waited && WIFEXITED(status) ? WEXITSTATUS(status) : ZR_JAIL_NO_NAMESPACE;
 }
 
 /* The work must never starve the control plane (heartbeats, elections, the TCP relays): the JVM

@@ -23,6 +23,14 @@ typedef struct {
 void zr_runner_jail_exec(const zr_runner_jail_t *jail, const char *path, char *const argv[],
                          char *const envp[]) __attribute__((noreturn));
 
+/* How the filesystem wall went: 0 walled (all read-only but a private tmpfs scratch), else what failed. */
+enum { ZR_JAIL_FILES_WALLED = 0, ZR_JAIL_NO_NAMESPACE = 1, ZR_JAIL_WRITABLE_ROOT = 2, ZR_JAIL_NO_TMPFS = 3 };
+
+/* In the parent, once: builds the filesystem wall in a throw-away child and returns how it went. */
+int zr_runner_jail_probe_files(void);
+/* What an outcome above leaves open, in words for a log; NULL when walled. */
+const char *zr_runner_jail_files_problem(int outcome);
+
 /* Whether this build can install the seccomp filter on this architecture. */
 bool zr_runner_jail_has_seccomp(void);
 

@@ -18,6 +18,7 @@ typedef struct {
     int max_threads;
     int nice;                  /* 0..19: the JVM's nice level (the node's threads stay at theirs) */
     int cgroup_fds[2];         /* cgroup.procs to join, or -1 */
+    bool no_security_manager;  /* the runner installs none (as on JDK 24) */
 } zr_runner_jvm_spec_t;
 
 typedef struct zr_runner_jvm zr_runner_jvm_t;

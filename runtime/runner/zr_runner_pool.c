@@ -8,6 +8,7 @@
 #include "runtime/zr_inproc.h"
 #include "runtime/zr_log.h"
 #include "runtime/runner/zr_runner_cgroup.h"
+#include "runtime/runner/zr_runner_jail.h"
 #include "runtime/runner/zr_runner_jvm.h"
 #include "runtime/runner/zr_runner_sched.h"
 #include "runtime/runner/zr_runner_setup.h"
@@ -207,7 +208,7 @@ static void spawn(pool_t *self, int index)
         .java = self->setup->java, .classes_dir = self->config.classes_dir, .workdir = slot->workdir,
         .log_path = slot->log_path[0] ? slot->log_path : NULL, .heap_mb = self->config.heap_mb,
         .output_limit = self->config.output_limit, .max_threads = self->config.max_threads,
-        .nice = self->config.nice,
+        .nice = self->config.nice, .no_security_manager = self->config.no_security_manager,
     };
     zr_runner_cgroup_join_fds(slot->cgroup, spec.cgroup_fds);
     zr_runner_cgroup_mark(slot->cgroup);
@@ -572,6 +573,16 @@ static void pool_destroy(pool_t **self_p)
     *self_p = NULL;
 }
 
+/* Said once, loudly (log and stderr), when the JVMs' files cannot be walled off by the kernel. */
+static void warn_about_files(pool_t *self)
+{
+    const char *problem = zr_runner_jail_files_problem(zr_runner_jail_probe_files());
+    if (!problem)
+        return;
+    zr_error(self->log, "JVMs' files: %s", problem);
+    fprintf(stderr, "zrun: WARNING: runner JVMs' files: %s\n", problem);
+}
+
 static void zr_runner_pool_actor(zsock_t *pipe, void *args)
 {
     sigset_t pipe_only;   /* writes to a dead JVM's pipe fail with EPIPE instead of killing the process */
@@ -585,6 +596,7 @@ static void zr_runner_pool_actor(zsock_t *pipe, void *args)
         zr_actor_failed(pipe, why);
     } else {
         zr_runner_cgroup_sweep();
+        warn_about_files(self);
         for (int i = 0; i < self->config.jvms; i++)
             slot_init(self, i);
         zr_info(self->log, "starting %d JVMs (%s, heap %d MB, wall %d ms)", self->config.jvms,

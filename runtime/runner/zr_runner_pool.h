@@ -3,6 +3,7 @@
 #ifndef ZR_RUNNER_POOL_H
 #define ZR_RUNNER_POOL_H
 #include <czmq.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include "runtime/zr_config.h"
 
@@ -19,6 +20,8 @@ typedef struct {
     const char *scratch_dir;  /* the only place jobs may write files */
     const char *log_dir;      /* NULL: no log file */
     int node_id;              /* names the log file and fills result.worker_id */
+    bool no_security_manager; /* tests: run jobs as JDK 24 would (no SecurityManager): the OS walls
+                                 and recycling alone must contain them */
     const char *event_prefix; /* the process's inproc prefix: JVM starts, recycles and kills go
                                  to its monitor as events (runtime/zr_event.h); NULL: none */
 } zr_runner_config_t;

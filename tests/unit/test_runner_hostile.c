@@ -1,9 +1,11 @@
 /* test_runner_hostile: code that attacks its runner gets a clear 400 and the pool serves the next job.
- * One JVM, so every "next job" runs where the attack ran (or on its replacement). */
+ * One JVM, so every "next job" runs where the attack ran (or on its replacement); twice: with the SecurityManager and without (JDK 24). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <dirent.h>
+#include <signal.h>
 #include <unistd.h>
 #include "test_runner_support.h"
 
@@ -12,14 +14,30 @@
 
 static zactor_t *pool;
 static uint64_t next_id = 1;
+static char log_dir[] = "/tmp/zrun-hostile-logs-XXXXXX";   /* this run's own JVM logs */
+
+static int start(bool without_security_manager)
+{
+    zr_runner_config_t config;
+    test_runner_config(&config, 1, without_security_manager ? 10000 : WALL_MS);   /* the first only checks 3000 */
+    config.heap_mb = HEAP_MB;
+    config.no_security_manager = without_security_manager;
+    if (log_dir[strlen(log_dir) - 1] == 'X' && !mkdtemp(log_dir))
+        return -1;
+    config.log_dir = log_dir;
+    pool = zr_runner_pool_new(&config);
+    return pool ? 0 : -1;
+}
 
 static int start_pool(void **state)
 {
-    zr_runner_config_t config;
-    test_runner_config(&config, 1, WALL_MS);
-    config.heap_mb = HEAP_MB;
-    pool = zr_runner_pool_new(&config);
-    return pool ? 0 : -1;
+    return start(false);
+}
+
+/* As JDK 24 runs it (JEP 486): no SecurityManager, only the OS walls, recycling and JvmState. */
+static int start_pool_without_security_manager(void **state)
+{
+    return start(true);
 }
 
 static int stop_pool(void **state)
@@ -173,6 +191,166 @@ static void threads_left_running_cost_their_jvm(void **state)
     assert_int_equal(stats.jvms, 1);
 }
 
+/* ---- leftovers, JVM-global state and the filesystem: must hold with and without the SecurityManager ---- */
+
+static uint64_t recycles(void)
+{
+    zr_pool_stats_t stats = { 0 };
+    assert_true(test_runner_stats(pool, &stats));
+    return stats.recycles;
+}
+
+/* Runs a case that must answer 200 with `body`; returns the result for more checks. */
+static test_result_t *run_ok(const char *file, const char *body)
+{
+    test_result_t *result = test_runner_run_case(pool, next_id++, file);
+    assert_non_null(result);
+    if (result->status != ZR_JOB_OK || strcmp(result->body, body) != 0)
+        fail_msg("%s: status %d, body: %s\nexpected 200: %s", file, result->status, result->body, body);
+    return result;
+}
+
+/* A job that collects garbage and waits must print nothing of an earlier job's. */
+static void next_job_sees_nothing_of(const char *file, const char *body, const char *late_words)
+{
+    uint64_t before = recycles();
+    test_result_t *result = run_ok(file, body);
+    test_result_destroy(&result);
+    result = run_ok("collect_and_wait.java", "waited null");   /* no late code set zrun.late */
+    if (strstr(result->out, late_words) || strstr(result->err, late_words))
+        fail_msg("an earlier job's code ran inside the next one: %s%s", result->out, result->err);
+    test_result_destroy(&result);
+    assert_int_equal(recycles(), before + 1);   /* the job's JVM was replaced */
+}
+
+static void finalizers_do_not_outlive_their_job(void **state)
+{
+    next_job_sees_nothing_of("hostile_finalizer.java", "left garbage", "finalized after its job");
+}
+
+static void common_pool_work_does_not_outlive_its_job(void **state)
+{
+    next_job_sees_nothing_of("hostile_common_pool.java", "submitted", "common pool ran after its job");
+}
+
+static void parallel_streams_run_on_the_job_thread(void **state)
+{
+    uint64_t before = recycles();
+    test_result_t *result = run_ok("parallel_stream_threads.java", "1 thread(s), all the job's own: true");
+    test_result_destroy(&result);
+    assert_int_equal(recycles(), before);   /* nothing left behind: the JVM stays warm */
+}
+
+static void global_state_is_reset_between_jobs(void **state)
+{
+    test_result_t *defaults = test_runner_run_case(pool, next_id++, "global_state_read.java");
+    assert_non_null(defaults);
+    assert_int_equal(defaults->status, ZR_JOB_OK);
+    assert_true(test_runner_starts_with(defaults->body, "null true "));
+    uint64_t before = recycles();
+    test_result_t *result = run_ok("global_state_set.java", "set set by a job Pacific/Kiritimati");
+    test_result_destroy(&result);
+    result = run_ok("global_state_read.java", defaults->body);   /* what a fresh JVM shows */
+    test_result_destroy(&result);
+    test_result_destroy(&defaults);
+    assert_int_equal(recycles(), before);   /* restored in place, not by a new JVM */
+}
+
+static void shutdown_hooks_are_refused(void **state)
+{
+    check("hostile_shutdown_hook.java", ZR_JOB_LIMIT,
+          "Forbidden operation: java.lang.RuntimePermission \"shutdownHooks\" is not allowed");
+}
+
+/* Removes what a job managed to write outside its scratch ("wrote PATH; ..."), so a failure leaves no trace. */
+static void forget_writes(const char *said)
+{
+    for (const char *at = said; (at = strstr(at, "wrote ")); at++) {
+        char path[PATH_MAX];
+        if (sscanf(at, "wrote %4095[^;]", path) == 1)
+            unlink(path);
+    }
+}
+
+static void writes_outside_scratch_are_refused_by_the_filesystem(void **state)
+{
+    const char *source = "import java.nio.file.*; public class Out { public String run() { String said = \"\";"
+        " for (String p : new String[] { \"/tmp/x\", System.getProperty(\"java.home\") + \"/zrun-x\", \"/etc/zrun-x\" }) {"
+        " try { Files.writeString(Path.of(p), \"by a job\"); said += \"wrote \" + p + \"; \"; }"
+        " catch (Exception e) { said += e.getMessage() + \"; \"; } } return said; } }";
+    unlink("/tmp/x");
+    test_result_t *result = test_runner_run_text(pool, next_id++, source, strlen(source));
+    assert_non_null(result);
+    assert_int_equal(result->status, ZR_JOB_OK);
+    forget_writes(result->body);
+    assert_null(strstr(result->body, "wrote"));
+    int refused = 0;
+    for (const char *at = result->body; (at = strstr(at, "Read-only file system")); at++)
+        refused++;
+    if (refused != 3)
+        fail_msg("expected 3 read-only refusals: %s", result->body);
+    test_result_destroy(&result);
+    assert_int_not_equal(access("/tmp/x", F_OK), 0);
+    assert_int_not_equal(access("/etc/zrun-x", F_OK), 0);
+    assert_pool_serves();
+}
+
+/* The pid of this process's runner JVM (the pool forks it from one of our threads). */
+static pid_t runner_jvm_pid(void)
+{
+    DIR *proc = opendir("/proc");
+    struct dirent *entry;
+    pid_t found = 0;
+    while (!found && (entry = readdir(proc))) {
+        char path[300], text[512];
+        snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
+        FILE *stat = fopen(path, "r");
+        int ppid = 0;
+        if (stat && fgets(text, sizeof text, stat) && strrchr(text, ')')
+            && sscanf(strrchr(text, ')'), ") %*c %d", &ppid) == 1 && ppid == getpid())
+            found = (pid_t) atoi(entry->d_name);
+        if (stat)
+            fclose(stat);
+    }
+    closedir(proc);
+    return found;
+}
+
+static bool log_says(const char *words)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/node-0-runner-jvm0.log", log_dir);
+    FILE *log = fopen(path, "r");
+    char line[1024];
+    bool said = false;
+    while (log && !said && fgets(line, sizeof line, log))
+        said = strstr(line, words) != NULL;
+    if (log)
+        fclose(log);
+    return said;
+}
+
+/* Without a SecurityManager a job may register a hook, but it never runs: the runner only halts, the
+ * pool only kills -9, and -Xrs leaves SIGTERM (a service manager stopping everything) to the kernel. */
+static void shutdown_hooks_never_run(void **state)
+{
+    test_result_t *result = run_ok("hostile_shutdown_hook.java", "hooked");
+    test_result_destroy(&result);
+    zr_pool_stats_t stats = { 0 };
+    assert_true(test_runner_stats(pool, &stats));
+    uint64_t deaths = stats.deaths;
+    pid_t jvm = runner_jvm_pid();
+    assert_true(jvm > 0);
+    assert_int_equal(kill(jvm, SIGTERM), 0);
+    for (int i = 0; i < 200 && stats.deaths == deaths; i++) {
+        zclock_sleep(50);
+        assert_true(test_runner_stats(pool, &stats));
+    }
+    assert_true(stats.deaths > deaths);
+    assert_false(log_says("shutdown hook ran after its job"));
+    assert_pool_serves();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +365,21 @@ int main(void)
         cmocka_unit_test(files_outside_scratch_are_refused),
         cmocka_unit_test(scratch_files_work_and_do_not_outlive_their_job),
         cmocka_unit_test(threads_left_running_cost_their_jvm),
+        cmocka_unit_test(finalizers_do_not_outlive_their_job),
+        cmocka_unit_test(common_pool_work_does_not_outlive_its_job),
+        cmocka_unit_test(parallel_streams_run_on_the_job_thread),
+        cmocka_unit_test(global_state_is_reset_between_jobs),
+        cmocka_unit_test(shutdown_hooks_are_refused),
     };
-    return cmocka_run_group_tests(tests, start_pool, stop_pool);
+    const struct CMUnitTest without_security_manager[] = {
+        cmocka_unit_test(finalizers_do_not_outlive_their_job),
+        cmocka_unit_test(common_pool_work_does_not_outlive_its_job),
+        cmocka_unit_test(parallel_streams_run_on_the_job_thread),
+        cmocka_unit_test(global_state_is_reset_between_jobs),
+        cmocka_unit_test(writes_outside_scratch_are_refused_by_the_filesystem),
+        cmocka_unit_test(shutdown_hooks_never_run),
+    };
+    int failed = cmocka_run_group_tests(tests, start_pool, stop_pool);
+    return failed + cmocka_run_group_tests_name("without a SecurityManager (JDK 24)", without_security_manager,
+                                                start_pool_without_security_manager, stop_pool);
 }

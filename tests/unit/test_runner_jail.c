@@ -1,5 +1,5 @@
 /* test_runner_jail: the OS walls a runner JVM lives in, checked with /bin/sh builtins instead of a JVM:
- * no process creation, an empty network namespace, rlimits, the descriptor layout and the workdir. */
+ * no process creation, an empty network namespace, a read-only filesystem, rlimits, descriptors, the workdir. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -109,6 +109,22 @@ static void scratch_is_a_private_capped_tmpfs(void **state)
     fclose(mounts);
 }
 
+static void filesystem_is_read_only_but_scratch(void **state)
+{
+    char outside[64];
+    snprintf(outside, sizeof outside, "/tmp/zrun-jail-outside-%d", (int) getpid());
+    char *script = zsys_sprintf("echo x > %s && echo wrote-outside; echo x > /etc/zrun-jail-x && echo wrote-etc;"
+                                " echo y > file && echo wrote-scratch", outside);
+    run_t run = run_jailed(script);
+    zstr_free(&script);
+    assert_says(&run, "Read-only file system");
+    assert_says(&run, "wrote-scratch\n");
+    assert_null(strstr(run.output, "wrote-outside"));
+    assert_null(strstr(run.output, "wrote-etc"));
+    assert_int_not_equal(access(outside, F_OK), 0);
+    assert_int_equal(zr_runner_jail_probe_files(), ZR_JAIL_FILES_WALLED);   /* as root, as here */
+}
+
 static void exec_failure_exits_127(void **state)
 {
     int sink[2];
@@ -140,6 +156,7 @@ int main(void)
         cmocka_unit_test(seccomp_rlimits_and_no_new_privileges_are_set),
         cmocka_unit_test(descriptors_and_directory_are_laid_out),
         cmocka_unit_test(scratch_is_a_private_capped_tmpfs),
+        cmocka_unit_test(filesystem_is_read_only_but_scratch),
         cmocka_unit_test(exec_failure_exits_127),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

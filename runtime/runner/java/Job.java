@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
 final class Job {
@@ -41,6 +40,7 @@ final class Job {
     private String limitMessage;
     private boolean finished;
     private boolean leftThreads;
+    private JobCompiler.JobLoader loader;
     private int status = RUNTIME_ERROR;
     private String body = "";
 
@@ -78,8 +78,8 @@ final class Job {
             active = null;
         }
         synchronized (this) {
-            leftThreads = !finished || thread.isAlive() || group.activeCount() > 0
-                          || ForkJoinPool.commonPool().getActiveThreadCount() > 0;
+            this.loader = loader;
+            leftThreads = !finished || thread.isAlive() || group.activeCount() > 0;
         }
     }
 
@@ -112,6 +112,11 @@ final class Job {
     /** True when the JVM should be replaced: the job left threads running or was cut short. */
     synchronized boolean leftThreadsRunning() {
         return leftThreads;
+    }
+
+    /** True if a class of this job declares finalize() (see Leftovers). */
+    synchronized boolean declaresFinalizer() {
+        return loader != null && loader.declaresFinalizer();
     }
 
     /** Records the first limit or forbidden operation; it becomes the job's answer. */

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -183,6 +184,7 @@ final class JobCompiler {
     static final class JobLoader extends ClassLoader {
         private final Compiled compiled;
         private final ProtectionDomain domain;
+        private final List<Class<?>> defined = new ArrayList<>();
 
         JobLoader(Compiled compiled, ProtectionDomain domain) {
             super("zrun-job", ClassLoader.getPlatformClassLoader());
@@ -201,8 +203,27 @@ final class JobCompiler {
                 byte[] b = compiled.classes.get(name);
                 if (b == null)
                     throw new NullPointerException("Cannot read the array length because \"b\" is null");
-                return defineClass(name, b, 0, b.length, domain);
+                return define(name, b);
             }
+        }
+
+        /** True if a class this loader defined declares finalize(): the Finalizer thread would run it later. */
+        synchronized boolean declaresFinalizer() {
+            for (Class<?> c : defined) {
+                try {
+                    c.getDeclaredMethod("finalize");
+                    return true;
+                } catch (NoSuchMethodException | LinkageError e) {
+                    // no finalizer here (or the class cannot be linked, so it has no instances)
+                }
+            }
+            return false;
+        }
+
+        private synchronized Class<?> define(String name, byte[] bytes) {
+            Class<?> c = defineClass(name, bytes, 0, bytes.length, domain);
+            defined.add(c);
+            return c;
         }
 
         @Override
@@ -224,7 +245,7 @@ final class JobCompiler {
             byte[] bytes = compiled.classes.get(name);
             if (bytes == null)
                 throw new ClassNotFoundException(name);
-            return defineClass(name, bytes, 0, bytes.length, domain);
+            return define(name, bytes);
         }
     }
 }

@@ -50,6 +50,7 @@ public final class Runner {
     private final Job.Limits limits;
     private final Path scratch;
     private ProtectionDomain jobDomain;
+    private JvmState defaults;
 
     private Runner(JobCompiler compiler, Job.Limits limits, Path scratch) {
         this.compiler = compiler;
@@ -57,7 +58,7 @@ public final class Runner {
         this.scratch = scratch;
     }
 
-    /** Arguments: scratch=DIR output-limit=BYTES max-threads=N */
+    /** Arguments: scratch=DIR output-limit=BYTES max-threads=N [security-manager=off] */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>();
         for (String arg : args) {
@@ -72,7 +73,8 @@ public final class Runner {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(pipe(4)), 1 << 16));
         Runner runner = new Runner(new JobCompiler(), limits, scratch);
         Job.installOutput();
-        runner.jobDomain = Sandbox.install(scratch);
+        runner.jobDomain = Sandbox.install(scratch, !"off".equals(options.get("security-manager")));
+        runner.defaults = JvmState.snapshot();
         long warmUpMs = runner.warmUp();
         out.writeInt(5);
         out.writeByte('R');
@@ -113,6 +115,7 @@ public final class Runner {
     }
 
     private Outcome execute(long id, byte[] source) throws InterruptedException {
+        Leftovers leftovers = Leftovers.watch();
         Job job = new Job(id, limits);
         long start = System.nanoTime();
         JobCompiler.Compiled compiled = null;
@@ -125,9 +128,11 @@ public final class Runner {
         if (compiled != null)
             job.run(compiled, jobDomain);
         long end = System.nanoTime();
-        boolean clean = emptyScratch();
-        return new Outcome(job.answer(), job, millis(compiledAt - start), millis(end - compiledAt),
-                           job.leftThreadsRunning() || !clean);
+        String left = emptyScratch() ? leftovers.find(job) : "files it could not delete";
+        defaults.restore();
+        if (left != null)
+            System.err.println("zrun runner: job " + id + " left " + left + "; this JVM will be replaced");
+        return new Outcome(job.answer(), job, millis(compiledAt - start), millis(end - compiledAt), left != null);
     }
 
     private static void answer(DataOutputStream out, long id, Outcome outcome) throws IOException {

@@ -22,11 +22,13 @@ import java.util.PropertyPermission;
  * (an empty network namespace, a seccomp filter that forbids creating processes, rlimits, cgroups,
  * kill -9 on the wall-time limit), so a hole here costs at most that JVM.
  *
- * What a job may do: read system properties, reflect on its own classes, manage the threads it
- * started (up to a limit; no thread outside its own thread group), and read, write and delete
- * files under its scratch directory (the JVM's working directory, emptied after every job). Reading
- * any other file (/etc/passwd included), the network, processes, exit/halt, native libraries, class
- * loaders, changing System.out or the default locale, and everything else are refused; the first
+ * What a job may do: read and set system properties and the JVM-wide defaults JvmState restores
+ * after every job (locale, time zone, uncaught-exception handler, java.net defaults), reflect on its
+ * own classes, manage the threads it started (up to a limit; no thread outside its own thread group),
+ * and read, write and delete files under its scratch directory (the JVM's working directory, emptied
+ * after every job). Reading any other file (/etc/passwd included), the network, processes, exit/halt,
+ * shutdown hooks, factories, native libraries, class loaders, changing System.out, and everything
+ * else are refused; the first
  * refusal ends the job with a 400 "Forbidden operation: ...". The runner's own code, and the JDK's
  * privileged code (time zones, random seeds, ...), keep every permission.
  */
@@ -34,10 +36,20 @@ import java.util.PropertyPermission;
 final class Sandbox extends SecurityManager {
     private static final Permission MODIFY_OTHERS = new RuntimePermission("modifyThreadGroup");
 
-    /** Installs the sandbox for the whole JVM; returns the domain job classes are defined in. */
-    static ProtectionDomain install(Path scratch) {
-        Policy.setPolicy(new RunnerPolicy());
-        System.setSecurityManager(new Sandbox());
+    /** Installs the sandbox for the whole JVM when wanted and the JDK still has a SecurityManager (JDK 24
+     *  has none, JEP 486); returns the domain job classes are defined in. Without it, the OS walls and
+     *  recycling (see Leftovers, JvmState) still contain jobs, only the clear messages are lost. */
+    static ProtectionDomain install(Path scratch, boolean wanted) {
+        if (!wanted) {
+            System.err.println("zrun runner: no SecurityManager (security-manager=off)");
+            return jobDomain(scratch);
+        }
+        try {
+            Policy.setPolicy(new RunnerPolicy());
+            System.setSecurityManager(new Sandbox());
+        } catch (UnsupportedOperationException e) {
+            System.err.println("zrun runner: this JDK has no SecurityManager; the OS walls alone contain jobs");
+        }
         return jobDomain(scratch);
     }
 
@@ -47,7 +59,12 @@ final class Sandbox extends SecurityManager {
         granted.add(new FilePermission(dir, "read"));
         granted.add(new FilePermission(dir + File.separator + "-", "read,write,delete"));
         granted.add(new FilePermission("-", "read,write,delete"));   // relative names: the JVM's cwd is dir
-        granted.add(new PropertyPermission("*", "read"));
+        // JVM-global settings a job may change: JvmState puts them back after every job
+        granted.add(new PropertyPermission("*", "read,write"));   // also Locale and TimeZone defaults
+        granted.add(new RuntimePermission("setDefaultUncaughtExceptionHandler"));
+        for (String net : new String[] { "setDefaultAuthenticator", "setProxySelector", "setCookieHandler",
+                                         "setResponseCache" })
+            granted.add(new NetPermission(net));
         granted.add(new RuntimePermission("accessDeclaredMembers"));
         granted.add(new RuntimePermission("modifyThread"));   // executor shutdown; other jobs' threads
                                                               // stay out of reach (checkAccess below)
