@@ -94,15 +94,17 @@ load_record_wrong() {
 }
 
 # load_for SECONDS CLIENTS NAME: CLIENTS concurrent clients send distinct requests to $url for
-# SECONDS, each answer checked; writes "<ok> <wrong> <longest ms>" to $WORK/NAME.load.
+# SECONDS, each answer checked; writes "<ok> <wrong> <longest ms>" to $WORK/NAME.load. A client
+# stops early, after its current request, once $WORK/load-NAME/stop exists (load_stop NAME).
 load_for() {
     local seconds=$1 clients=$2 name=$3
     mkdir -p "$WORK/load-$name"
+    rm -f "$WORK/load-$name/stop"
     local clients_pids=()
     for client in $(seq 1 "$clients"); do
         (
             local ok=0 wrong=0 longest=0 n=0 until=$(( $(date +%s) + seconds ))
-            while [ "$(date +%s)" -lt "$until" ]; do
+            while [ "$(date +%s)" -lt "$until" ] && [ ! -e "$WORK/load-$name/stop" ]; do
                 n=$((n + 1))
                 local id="${client}0${n}" file="$WORK/load-$name/$client-$n.java"
                 java_answer "$id" >"$file"
@@ -126,4 +128,27 @@ load_for() {
     wait "${clients_pids[@]}"   # only the clients: the cluster runs in the background too
     awk '{ ok += $1; wrong += $2; if ($3 > longest) longest = $3 } END { print ok, wrong, longest }' \
         "$WORK/load-$name"/client-* >"$WORK/$name.load"
+}
+
+load_stop() { touch "$WORK/load-$1/stop"; }   # load_stop NAME: ends load_for NAME early
+
+# load_answered_count NAME: how many requests of load_for NAME have been answered so far;
+# load_answered NAME N: at least N.
+load_answered_count() { grep -sl '^answer ' "$WORK/load-$1"/*.out | wc -l; }
+load_answered() { [ "$(load_answered_count "$1")" -ge "$2" ]; }
+
+# start_burners N: N processes that burn a core each (yes > /dev/null) until the test ends.
+start_burners() {
+    for _ in $(seq 1 "$1"); do
+        yes >/dev/null &
+        PIDS+=("$!")
+    done
+}
+
+# verdicts: "<SERVER FAILED lines> <rejoins>" the cluster of $WORK has printed and logged so far.
+verdicts() {
+    local failed rejoins
+    failed=$(grep -c 'SERVER FAILED$' "$WORK/cluster.out" 2>/dev/null) || true
+    rejoins=$(cat "$WORK"/logs/node-*-summary.log 2>/dev/null | grep -c ': rejoining as incarnation ') || true
+    echo "${failed:-0} ${rejoins:-0}"
 }
