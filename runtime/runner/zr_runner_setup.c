@@ -21,7 +21,7 @@ void zr_runner_config_defaults(zr_runner_config_t *config)
         .output_limit = 1 << 20,
         .max_threads = 32,
         .jobs_per_jvm = 5000,   /* a recycled JVM must warm its JIT again: not too often */
-        .nice = 10,             /* the control plane outranks the work (tests/bench/priority.sh) */
+        .nice = 10,             /* the control plane outranks the work (README: Membership benchmark) */
         .java = "java",
         .classes_dir = ZRUN_JAVA_CLASSES,
         .scratch_dir = "/tmp/zrun-scratch",
