@@ -21,34 +21,59 @@ typedef struct {
     zr_keys_t *keys[2];
 } cluster_t;
 
-static int start(void **state, bool secure)
+static void stop_actors(cluster_t *c)
 {
-    static cluster_t c;
-    memset(&c, 0, sizeof c);
-    char text[512], err[800];
+    for (int i = 0; i < 2; i++) {
+        zr_actor_stop(&c->sender[i]);
+        zr_actor_stop(&c->receiver[i]);
+        zr_keys_destroy(&c->keys[i]);
+    }
+    zr_config_destroy(&c->config);
+}
+
+/* Two nodes on free ports. False (everything stopped) if a port was taken meanwhile: another
+ * test running beside this one may bind it between test_free_port and the actor's bind. */
+static bool try_start(cluster_t *c, bool secure, char *err, size_t size)
+{
+    char text[512];
     snprintf(text, sizeof text,
              "cluster\n    log_level = off\n    keys_dir = " KEYS_DIR "\nnodes\n"
              "    1\n        udp_port = %d\n        http_port = %d\n"
              "    2\n        udp_port = %d\n        http_port = %d\n",
              test_free_port(SOCK_DGRAM), test_free_port(SOCK_STREAM),
              test_free_port(SOCK_DGRAM), test_free_port(SOCK_STREAM));
-    c.config = zr_config_parse(text, "test", err, sizeof err);
-    assert_non_null(c.config);
-    snprintf(c.config->log_dir, sizeof c.config->log_dir, "/tmp/zrun-test-udp-actors");
+    c->config = zr_config_parse(text, "test", err, size);
+    assert_non_null(c->config);
+    snprintf(c->config->log_dir, sizeof c->config->log_dir, "/tmp/zrun-test-udp-actors");
+    bool started = true;
+    for (int i = 0; i < 2 && started; i++) {
+        zr_env_init(&c->env[i], c->config, i + 1, NULL);
+        if (secure && !(c->env[i].keys = c->keys[i] = zr_keys_load(c->config, i + 1, err, size)))
+            fail_msg("%s", err);
+        c->receiver[i] = zr_actor_start(zr_udp_receiver_actor, &c->env[i], err, size);
+        c->sender[i] = c->receiver[i] ? zr_actor_start(zr_udp_sender_actor, &c->env[i], err, size) : NULL;
+        started = c->receiver[i] && c->sender[i];
+    }
+    if (!started)
+        stop_actors(c);
+    return started;
+}
+
+static int start(void **state, bool secure)
+{
+    static cluster_t c;
+    memset(&c, 0, sizeof c);
+    char err[800] = "";
     int ids[] = { 1, 2 }, created;
     if (secure && zr_keys_generate(KEYS_DIR, ids, 2, &created, err, sizeof err) != 0)
         fail_msg("%s", err);
-    for (int i = 0; i < 2; i++) {
-        zr_env_init(&c.env[i], c.config, i + 1, NULL);
-        if (secure && !(c.env[i].keys = c.keys[i] = zr_keys_load(c.config, i + 1, err, sizeof err)))
-            fail_msg("%s", err);
-        c.receiver[i] = zr_actor_start(zr_udp_receiver_actor, &c.env[i], err, sizeof err);
-        c.sender[i] = zr_actor_start(zr_udp_sender_actor, &c.env[i], err, sizeof err);
-        assert_non_null(c.receiver[i]);
-        assert_non_null(c.sender[i]);
-    }
-    *state = &c;
-    return 0;
+    for (int attempt = 0; attempt < 5; attempt++)
+        if (try_start(&c, secure, err, sizeof err)) {
+            *state = &c;
+            return 0;
+        }
+    fail_msg("the UDP actors did not start: %s", err);
+    return -1;
 }
 
 static int start_cluster(void **state)
@@ -64,12 +89,7 @@ static int start_secure_cluster(void **state)
 static int stop_cluster(void **state)
 {
     cluster_t *c = *state;
-    for (int i = 0; i < 2; i++) {
-        zr_actor_stop(&c->sender[i]);
-        zr_actor_stop(&c->receiver[i]);
-        zr_keys_destroy(&c->keys[i]);
-    }
-    zr_config_destroy(&c->config);
+    stop_actors(c);
     test_remove_tree(KEYS_DIR);
     return 0;
 }
