@@ -77,7 +77,12 @@ curl -s -m 120 -o /dev/null -H 'Content-Type: text/x-java-source' "${with_token[
     --data-binary "@$WORK/Slow.java" "$url/compileandrun" &
 client=$!
 PIDS+=("$client")
-held() { [ "$(gateway_metric zrun_gateway_pending)" = 1 ]; }
+# Metrics are a snapshot refreshed about once a second, so "pending 1" alone could still be the
+# answered job above: the slow one is held once the gateway has accepted two requests.
+held() {
+    curl -s -m 1 "$url/metrics" | awk '$1 == "zrun_gateway_requests_total" {n = $2}
+        $1 == "zrun_gateway_pending" {p = $2} END {exit !(n == 2 && p == 1)}'
+}
 wait_for 30 "the gateway to hold the slow job" held
 kill "$client"
 freed() { [ "$(gateway_metric zrun_gateway_cancelled_total)" = 1 ] && [ "$(gateway_metric zrun_gateway_pending)" = 0 ]; }
