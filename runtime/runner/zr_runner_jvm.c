@@ -88,6 +88,7 @@ static int build_argv(const zr_runner_jvm_spec_t *spec, char *argv[ARG_MAX_COUNT
     ARG("-XX:ErrorFile=%s/hs_err_pid%%p.log", spec->workdir);
     ARG("-Xrs");   /* no JVM handler for SIGTERM, SIGINT, SIGHUP: no shutdown hook ever runs */
     ARG("-Djava.util.concurrent.ForkJoinPool.common.parallelism=0");   /* no common-pool threads */
+    ARG("--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED");   /* JavacTaskPool */
     ARG("-Djava.security.manager=allow");
     ARG("-Dfile.encoding=UTF-8");
     ARG("-Djava.io.tmpdir=%s", spec->workdir);

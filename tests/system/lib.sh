@@ -114,6 +114,7 @@ load_for() {
                 body=$(cat "$out" 2>/dev/null || true)
                 local took=$(( ($(date +%s%N) - start) / 1000000 ))
                 [ "$took" -gt "$longest" ] && longest=$took
+                echo "$(( start / 1000000 )) $took" >>"$WORK/load-$name/times-$client"
                 if [ "$body" = "answer $id" ]; then
                     ok=$((ok + 1))
                 else

@@ -206,6 +206,30 @@ static void cached_source_still_runs_fresh(void **state)
     }
 }
 
+/* javac contexts are reused between jobs: nothing one job compiled may be seen by the next. */
+static void reused_compiler_forgets_earlier_jobs(void **state)
+{
+    const char *first = "public class Main { public String run() { return Helper.x(); } }\n"
+                        "class Helper { static String x() { return \"first\"; } }";
+    const char *second = "public class Main { public String run() { return Helper.x() + 2; } }\n"
+                         "class Helper { static String x() { return \"second\"; } }";
+    test_result_t *result = run_text(first);
+    assert_ok(result, "first");
+    test_result_destroy(&result);
+    result = run_text(second);
+    assert_ok(result, "second2");
+    test_result_destroy(&result);
+    result = run_text("public class Other { public String run() { return Helper.x(); } }");
+    assert_exception(result, ZR_JOB_COMPILE_ERROR, "java.lang.IllegalArgumentException",
+                     "Code did not compile:\nError on line 1, column 51 in string:///Other.java\n");
+    test_result_destroy(&result);
+    /* a failed compile leaves nothing behind either: the next one reports only its own error */
+    result = run_text("public class Later { public String run() { return 1 +; } }");
+    assert_exception(result, ZR_JOB_COMPILE_ERROR, "java.lang.IllegalArgumentException",
+                     "Code did not compile:\nError on line 1, column 54 in string:///Later.java\n");
+    test_result_destroy(&result);
+}
+
 static void output_of_job_threads_is_captured(void **state)
 {
     test_result_t *result = run_text(
@@ -246,6 +270,7 @@ int main(void)
         cmocka_unit_test(modern_java_runs),
         cmocka_unit_test(every_class_of_the_source_is_loaded),
         cmocka_unit_test(cached_source_still_runs_fresh),
+        cmocka_unit_test(reused_compiler_forgets_earlier_jobs),
         cmocka_unit_test(output_of_job_threads_is_captured),
         cmocka_unit_test(pool_without_a_usable_java_does_not_start),
     };
