@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/bench/run.sh: the speed figures of zrun, each beside its baseline, measured in one run
-# on this machine: zrun serve (distinct and repeated sources) against javac+java per request,
-# and a 7-node cluster against a bare zrun serve. Prints figures; it is not a pass/fail test.
+# on this machine: zrun serve (distinct and repeated sources) against a bare harness (the
+# compiler's floor) and against javac+java per request, and a 7-node cluster against a bare
+# zrun serve. Prints figures; it is not a pass/fail test.
 # Usage: tests/bench/run.sh [build/zrun]     (expects a built tree: tests/run.sh builds one)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,9 +29,14 @@ serve_c1=$(bench --url "$serve" --concurrency 1 --requests 300 --warmup 20 --lab
 serve_c1_same=$(bench --url "$serve" --concurrency 1 --requests 300 --warmup 20 --same --label "serve, one repeated source")
 serve_c4=$(bench --url "$serve" --concurrency 4 --requests 400 --warmup 20 --label "serve, distinct sources")
 serve_c4_same=$(bench --url "$serve" --concurrency 4 --requests 400 --warmup 20 --same --label "serve, one repeated source")
+# the floor: the same kind of classes compiled (reused javac context), loaded and run in one bare
+# JVM after the same 400 + 20 warm-up jobs, no HTTP, no pipe, no sandbox
+floor=$(java --add-exports jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED "$here/CompilerFloor.java" 420 300)
 base_c1=$("$here/baseline_javac.sh" 10 1)
 base_c4=$("$here/baseline_javac.sh" 16 4)
-printf '%s\n' "$serve_c1" "$serve_c1_same" "$base_c1" "$serve_c4" "$serve_c4_same" "$base_c4"
+printf '%s\n' "$serve_c1" "$serve_c1_same" "$floor" "$base_c1" "$serve_c4" "$serve_c4_same" "$base_c4"
+awk -v s="$(p50_of "$serve_c1")" -v f="$(p50_of "$floor")" \
+    'BEGIN { printf "serve, distinct sources, c=1: p50 %.1fx the bare harness (%.2f ms above it)\n", s / f, s - f }'
 awk -v a="$(rate_of "$serve_c4")" -v b="$(rate_of "$base_c4")" -v c="$(rate_of "$serve_c1")" -v d="$(rate_of "$base_c1")" \
     'BEGIN { printf "throughput, distinct sources: %.0fx the baseline at c=1, %.0fx at c=4\n", c / d, a / b }'
 

@@ -59,8 +59,9 @@ final class JobCompiler {
     /** The JDK's pool of reusable compiler contexts (JShell's): a job's compile skips building a
      *  fresh javac context, about 3x less time once warm. A pooled context keeps the first file
      *  manager it was given (later tasks would write their classes there, whatever they pass), so
-     *  one manager lives as long as the compiler and writes into each compile's own map. */
-    private final JavacTaskPool contexts = new JavacTaskPool(1);
+     *  one manager lives as long as the compiler and writes into each compile's own map.
+     *  Null where the JDK lacks or hides the class: then every compile gets a fresh context. */
+    private final JavacTaskPool contexts = reusableContexts();
     private final StandardJavaFileManager standardFiles;
     private final MemoryOutput output;
     private final Diagnostics diagnostics = new Diagnostics();
@@ -72,6 +73,16 @@ final class JobCompiler {
         // Jobs compile against the JDK only: nothing of the runner is on their class path.
         standardFiles.setLocation(StandardLocation.CLASS_PATH, List.of());
         output = new MemoryOutput(standardFiles);
+    }
+
+    private static JavacTaskPool reusableContexts() {
+        try {
+            return new JavacTaskPool(1);
+        } catch (LinkageError missingOrNotExported) {
+            System.err.println("zrun runner: no reusable javac contexts (" + missingOrNotExported
+                               + "); every job compiles in a fresh one");
+            return null;
+        }
     }
 
     /** Compiles the submitted bytes, or returns the cached classes of an identical earlier source.
@@ -116,8 +127,10 @@ final class JobCompiler {
         SourceFile source = new SourceFile(canonicalName, src);
         diagnostics.reported.clear();
         output.classes = new HashMap<>();
-        boolean ok = contexts.getTask(null, output, diagnostics, OPTIONS, null, List.of(source),
-                                      task -> task.call());
+        List<SourceFile> units = List.of(source);
+        boolean ok = contexts != null
+            ? contexts.getTask(null, output, diagnostics, OPTIONS, null, units, task -> task.call())
+            : javac.getTask(null, output, diagnostics, OPTIONS, null, units).call();
         if (ok)
             return new Compiled(canonicalName, output.classes);
         String errors = "";
