@@ -18,6 +18,7 @@
 typedef struct {
     int port;
     int jvms;                 /* 0: the pool's default */
+    int spare_jvms;           /* -1: the pool's default */
     long body_limit;
     long job_timeout_ms;
     const char *bind_address;
@@ -38,12 +39,13 @@ typedef struct {
 
 static void serve_usage(FILE *out)
 {
-    fprintf(out, "usage: zrun serve [--port P] [--jvms N] [--bind ADDR] [--body-limit BYTES]\n"
+    fprintf(out, "usage: zrun serve [--port P] [--jvms N] [--spare-jvms S] [--bind ADDR] [--body-limit BYTES]\n"
                  "                  [--job-timeout MS] [--log-dir D] [--log-level L] [--tokens FILE]\n"
                  "                  [--max-pending N] [--max-in-flight N] [--max-connections N]\n"
                  "                  [--header-timeout MS]\n"
                  "  Runs one standalone compile-and-run server: POST /compileandrun on port P\n"
-                 "  (default 9000; 0 picks a free port), N warm JVMs, logs in D (default ./logs).\n"
+                 "  (default 9000; 0 picks a free port), N warm JVMs (default 2) running jobs and S\n"
+                 "  warm spares (default 1), logs in D (default ./logs).\n"
                  "  --bind defaults to 0.0.0.0, --body-limit to 1048576; a job not answered within\n"
                  "  --job-timeout (default 120000, 0: never) gets 504. Ctrl-C or SIGTERM stops it.\n"
                  "  The door: with --tokens, a job needs Authorization: Bearer <a line of FILE> (else\n"
@@ -89,6 +91,8 @@ static int parse_option(int option, const char *value, serve_options_t *o)
             return -1;
         o->jvms = (int) number;
         return 0;
+    case 's':
+        return zr_cli_int("serve", "--spare-jvms", value, 0, 4, &o->spare_jvms);
     case 'm':
         return zr_cli_number("serve", "--body-limit", value, 1, SERVE_BODY_LIMIT_MAX, &o->body_limit);
     case 't':
@@ -113,6 +117,7 @@ static int parse_serve_options(int argc, char **argv, serve_options_t *o)
 {
     static const struct option longs[] = {
         { "port", required_argument, 0, 'p' }, { "jvms", required_argument, 0, 'j' },
+        { "spare-jvms", required_argument, 0, 's' },
         { "bind", required_argument, 0, 'b' }, { "body-limit", required_argument, 0, 'm' },
         { "job-timeout", required_argument, 0, 't' },
         { "log-dir", required_argument, 0, 'd' }, { "log-level", required_argument, 0, 'l' },
@@ -120,7 +125,7 @@ static int parse_serve_options(int argc, char **argv, serve_options_t *o)
         { "max-in-flight", required_argument, 0, 'F' }, { "max-connections", required_argument, 0, 'C' },
         { "header-timeout", required_argument, 0, 'H' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
-    *o = (serve_options_t) { .port = 9000, .body_limit = ZR_HTTP_BODY_LIMIT_DEFAULT,
+    *o = (serve_options_t) { .port = 9000, .spare_jvms = -1, .body_limit = ZR_HTTP_BODY_LIMIT_DEFAULT,
                              .job_timeout_ms = SERVE_JOB_TIMEOUT_MS,
                              .bind_address = "0.0.0.0", .log_dir = "logs", .log_level = "info" };
     zr_http_door_config_defaults(&o->door);
@@ -161,6 +166,8 @@ static void describe_as_cluster(serve_t *self, const serve_options_t *o)
     c->header_timeout_ms = o->door.header_timeout_ms;
     if (o->jvms)
         c->runner_jvms = o->jvms;
+    if (o->spare_jvms >= 0)
+        c->runner_spare_jvms = o->spare_jvms;
     c->node_count = 1;
     c->nodes[0] = (zr_node_config_t) { .id = 0, .role = ZR_ROLE_PEER, .http_port = o->port };
     snprintf(c->nodes[0].host, sizeof c->nodes[0].host, "%s", o->bind_address);

@@ -23,7 +23,8 @@ cluster
 #   header_timeout_ms = 5000        # a connection must send its request headers within this
 #   retry_after_s = 1               # Retry-After of 429 and 503
 runner
-    jvms = 2                        # warm JVMs per worker
+    jvms = 2                        # warm JVMs per worker, running jobs
+    spare_jvms = 1                  # warm JVMs more, idle: a killed one is replaced at once
     wall_ms = 10000                 # time limit of one job
     heap_mb = 256                   # -Xmx of each JVM
     output_limit = 1048576          # bytes a job may print

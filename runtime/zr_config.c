@@ -53,6 +53,7 @@ static const path_key_t path_keys[] = {
 
 static const number_key_t runner_keys[] = {
     INT_KEY("jvms", runner_jvms, 1, 64),
+    INT_KEY("spare_jvms", runner_spare_jvms, 0, 4),
     INT_KEY("wall_ms", runner_wall_ms, 100, 3600000),
     INT_KEY("heap_mb", runner_heap_mb, 32, 65536),
     LONG_KEY("output_limit", runner_output_limit, 1024, 1L << 30),
@@ -88,6 +89,7 @@ void zr_config_defaults(zr_config_t *config)
     config->queue_deadline_ms = 60000;
     config->body_limit = 1L << 20;
     config->runner_jvms = 2;
+    config->runner_spare_jvms = 1;
     config->runner_wall_ms = 10000;
     config->runner_heap_mb = 256;
     config->runner_output_limit = 1L << 20;

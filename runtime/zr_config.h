@@ -26,6 +26,7 @@ typedef struct {
     int queue_deadline_ms;         /* gateway: how long a request waits for a leader */
     long body_limit;               /* largest accepted request body, bytes */
     int runner_jvms;
+    int runner_spare_jvms;
     int runner_wall_ms;
     int runner_heap_mb;
     long runner_output_limit;

@@ -28,6 +28,7 @@
 #define JVM_NATIVE_MB 384       /* non-heap memory a runner JVM may use (javac, metaspace, code) */
 #define OOM_EXIT_CODE 3         /* -XX:+ExitOnOutOfMemoryError */
 #define RECENT_JOBS 100         /* the p50 of recent executions is over this many */
+#define MAX_SLOTS (64 + 4)      /* jvms + spare_jvms, as zr_runner_setup bounds them */
 
 typedef struct {
     zr_runner_jvm_t *jvm;       /* NULL while the slot is down */
@@ -57,6 +58,7 @@ typedef struct {
     zr_clock_t clock;
     zr_runner_sched_t *sched;
     slot_t *slots;
+    int slot_count;             /* jvms + spare_jvms */
     zhash_t *jobs;              /* "%016llx" job id -> job_t */
     uint64_t last_job_id;
     bool started, terminated;
@@ -398,7 +400,7 @@ static void on_run(pool_t *self, zframe_t **frame)
 static long total_rss_kb(const pool_t *self)
 {
     long total = 0;
-    for (int i = 0; i < self->config.jvms; i++) {
+    for (int i = 0; i < self->slot_count; i++) {
         long kb = self->slots[i].jvm ? zr_runner_jvm_rss_kb(self->slots[i].jvm) : -1;
         total += kb > 0 ? kb : 0;
     }
@@ -440,8 +442,8 @@ static void on_pipe(pool_t *self)
 /* ---- the loop ---- */
 
 typedef struct {
-    zmq_pollitem_t items[1 + 2 * 64];
-    int slot_of[1 + 2 * 64];
+    zmq_pollitem_t items[1 + 2 * MAX_SLOTS];
+    int slot_of[1 + 2 * MAX_SLOTS];
     int count;
 } poll_set_t;
 
@@ -454,7 +456,7 @@ static void build_poll_set(const pool_t *self, poll_set_t *set)
         set->items[0] = (zmq_pollitem_t) { .socket = zsock_resolve(self->pipe), .events = ZMQ_POLLIN };
         set->slot_of[set->count++] = -1;
     }
-    for (int i = 0; i < self->config.jvms; i++) {
+    for (int i = 0; i < self->slot_count; i++) {
         zr_runner_jvm_t *jvm = self->slots[i].jvm;
         if (!jvm)
             continue;
@@ -549,9 +551,11 @@ static pool_t *pool_new(zsock_t *pipe, zr_runner_setup_t *setup)
     zr_runner_sched_config_t sched = {
         .wall_ms = config->wall_ms, .start_ms = START_MS, .jobs_per_jvm = config->jobs_per_jvm,
         .retry_ms = RETRY_MS, .retry_max_ms = RETRY_MAX_MS, .give_up_failures = GIVE_UP_FAILURES,
+        .busy_max = config->jvms,
     };
-    self->sched = zr_runner_sched_new(config->jvms, &sched);
-    self->slots = calloc((size_t) config->jvms, sizeof *self->slots);
+    self->slot_count = config->jvms + config->spare_jvms;
+    self->sched = zr_runner_sched_new(self->slot_count, &sched);
+    self->slots = calloc((size_t) self->slot_count, sizeof *self->slots);
     self->jobs = zhash_new();
     zr_window_init(&self->stats.recent, RECENT_JOBS);
     self->events = zr_events_open_prefix(config->event_prefix);
@@ -561,7 +565,7 @@ static pool_t *pool_new(zsock_t *pipe, zr_runner_setup_t *setup)
 static void pool_destroy(pool_t **self_p)
 {
     pool_t *self = *self_p;
-    for (int i = 0; self->slots && i < self->config.jvms; i++)
+    for (int i = 0; self->slots && i < self->slot_count; i++)
         slot_fini(&self->slots[i]);
     free(self->slots);
     zr_runner_sched_destroy(&self->sched);
@@ -597,10 +601,10 @@ static void zr_runner_pool_actor(zsock_t *pipe, void *args)
     } else {
         zr_runner_cgroup_sweep();
         warn_about_files(self);
-        for (int i = 0; i < self->config.jvms; i++)
+        for (int i = 0; i < self->slot_count; i++)
             slot_init(self, i);
-        zr_info(self->log, "starting %d JVMs (%s, heap %d MB, wall %d ms)", self->config.jvms,
-                self->setup->java, self->config.heap_mb, self->config.wall_ms);
+        zr_info(self->log, "starting %d JVMs and %d spare (%s, heap %d MB, wall %d ms)", self->config.jvms,
+                self->config.spare_jvms, self->setup->java, self->config.heap_mb, self->config.wall_ms);
         run_loop(self);
     }
     pool_destroy(&self);

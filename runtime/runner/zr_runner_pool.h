@@ -8,7 +8,8 @@
 #include "runtime/zr_config.h"
 
 typedef struct {
-    int jvms;                 /* warm JVMs kept running */
+    int jvms;                 /* warm JVMs running jobs at once */
+    int spare_jvms;           /* warm JVMs more, kept idle: a killed or recycled one is replaced at once */
     int wall_ms;              /* time limit for one job (compile + run) */
     int heap_mb;              /* -Xmx of each JVM */
     size_t output_limit;      /* bytes a job may print (stdout + stderr) */

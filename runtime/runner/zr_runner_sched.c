@@ -145,8 +145,24 @@ bool zr_runner_sched_died(zr_runner_sched_t *self, int slot, int64_t now_ms, uin
     return had_job;
 }
 
+static int busy_max(const zr_runner_sched_t *self)
+{
+    int max = self->config.busy_max;
+    return max > 0 && max < self->slot_count ? max : self->slot_count;
+}
+
+/* Only spares are missing and another JVM is warming up: they wait for it (its ready or its death
+ * is an event of its own, so no timer is needed). */
+static bool spawns_deferred(const zr_runner_sched_t *self)
+{
+    int live = self->slot_count - zr_runner_sched_count(self, ZR_SLOT_DOWN);
+    return live >= busy_max(self) && zr_runner_sched_count(self, ZR_SLOT_STARTING) > 0;
+}
+
 bool zr_runner_sched_next_spawn(zr_runner_sched_t *self, int64_t now_ms, int *slot)
 {
+    if (spawns_deferred(self))
+        return false;
     for (int i = 0; i < self->slot_count; i++) {
         if (self->slots[i].state == ZR_SLOT_DOWN && self->slots[i].deadline <= now_ms) {
             *slot = i;
@@ -159,15 +175,17 @@ bool zr_runner_sched_next_spawn(zr_runner_sched_t *self, int64_t now_ms, int *sl
 bool zr_runner_sched_next_assignment(zr_runner_sched_t *self, int64_t now_ms, int *slot, uint64_t *job_id)
 {
     slot_t *best = NULL;
+    int best_index = -1;
     for (int i = 0; i < self->slot_count; i++) {
         slot_t *s = &self->slots[i];
         if (s->state == ZR_SLOT_IDLE && (!best || s->idle_since < best->idle_since)) {
             best = s;
-            *slot = i;
+            best_index = i;
         }
     }
-    if (!best || self->count == 0)
+    if (!best || self->count == 0 || zr_runner_sched_count(self, ZR_SLOT_BUSY) >= busy_max(self))
         return false;
+    *slot = best_index;
     best->state = ZR_SLOT_BUSY;
     best->job_id = *job_id = dequeue(self);
     best->deadline = now_ms + self->config.wall_ms;
@@ -213,9 +231,10 @@ bool zr_runner_sched_next_abandoned(zr_runner_sched_t *self, uint64_t *job_id)
 int64_t zr_runner_sched_timeout(const zr_runner_sched_t *self, int64_t now_ms)
 {
     int64_t timeout = -1;
+    bool deferred = spawns_deferred(self);
     for (int i = 0; i < self->slot_count; i++) {
         const slot_t *s = &self->slots[i];
-        if (s->state == ZR_SLOT_IDLE)
+        if (s->state == ZR_SLOT_IDLE || (s->state == ZR_SLOT_DOWN && deferred))
             continue;
         int64_t left = s->deadline > now_ms ? s->deadline - now_ms : 0;
         if (timeout < 0 || left < timeout)

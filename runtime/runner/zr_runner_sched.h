@@ -16,6 +16,8 @@ typedef struct {
     int retry_ms;          /* delay before respawning a JVM that failed to start; doubles per failure */
     int retry_max_ms;      /* ... up to this */
     int give_up_failures;  /* once every slot failed to start this many times in a row, jobs are failed */
+    int busy_max;          /* at most this many slots run jobs at once (0: all); the others are spares,
+                            * warm and idle, so a JVM that is killed or recycled is replaced at once */
 } zr_runner_sched_config_t;
 
 typedef struct zr_runner_sched zr_runner_sched_t;
@@ -38,9 +40,11 @@ bool zr_runner_sched_done(zr_runner_sched_t *self, int slot, bool wants_recycle,
 bool zr_runner_sched_died(zr_runner_sched_t *self, int slot, int64_t now_ms, uint64_t *job_id);
 
 /* Decisions: each call makes at most one; call again until it returns false / NONE. */
-/* A DOWN slot whose respawn time has come. */
+/* A DOWN slot whose respawn time has come. A spare (a slot beyond busy_max live ones) is refilled
+ * only while no other JVM is starting, so it never slows the warm-up of the JVMs jobs need. */
 bool zr_runner_sched_next_spawn(zr_runner_sched_t *self, int64_t now_ms, int *slot);
-/* The oldest queued job and the longest-idle JVM: the slot becomes BUSY with a deadline. */
+/* The oldest queued job and the longest-idle JVM, unless busy_max JVMs are busy already: the slot
+ * becomes BUSY with a deadline. */
 bool zr_runner_sched_next_assignment(zr_runner_sched_t *self, int64_t now_ms, int *slot, uint64_t *job_id);
 /* A busy JVM past its job's deadline (JOB, *job_id set) or a JVM slow to start (START); either way
  * the slot is now DOWN and its process must be killed. */

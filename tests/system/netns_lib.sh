@@ -44,7 +44,7 @@ netns_config() {
     local file=$1 gateway=$2; shift 2
     {
         printf 'cluster\n    log_dir = %s/logs\n    log_level = info\n    keys_dir = %s/keys\n' "$WORK" "$WORK"
-        printf 'runner\n    jvms = 1\nnodes\n'
+        printf 'runner\n    jvms = 1\n    spare_jvms = 0\nnodes\n'
         printf '    %d\n        role = gateway\n        host = %s\n        udp_port = 9000\n        http_port = 8888\n' \
             "$gateway" "$(ns_ip "$gateway")"
         for id in "$@"; do

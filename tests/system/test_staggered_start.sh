@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 base=$(free_base_port)
 config="$WORK/cluster.zpl"
 {
-    printf 'cluster\n    log_dir = %s/logs\n    keys_dir = %s/keys\nrunner\n    jvms = 1\nnodes\n' "$WORK" "$WORK"
+    printf 'cluster\n    log_dir = %s/logs\n    keys_dir = %s/keys\nrunner\n    jvms = 1\n    spare_jvms = 0\nnodes\n' "$WORK" "$WORK"
     printf '    0\n        role = gateway\n        udp_port = %d\n        http_port = %d\n' "$base" "$((base + 99))"
     for id in 1 2 3 4 5 6 7; do
         printf '    %d\n        udp_port = %d\n        http_port = %d\n' "$id" "$((base + 10 * id))" "$((base + 10 * id + 3))"

@@ -1,5 +1,5 @@
 /* test_runner_sched: the runner pool's decisions with a manual clock, no JVMs: spawning and back-off,
- * FIFO assignment to the longest-idle JVM, job and start deadlines, recycling and giving up. */
+ * FIFO assignment to the longest-idle JVM, job and start deadlines, recycling, giving up and spares. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -37,6 +37,78 @@ static zr_runner_sched_t *ready_sched(int slots)
     for (int i = 0; i < slots; i++)
         zr_runner_sched_ready(sched, i, now());
     return sched;
+}
+
+/* Two slots, one of them a spare (busy_max 1). */
+static zr_runner_sched_t *sched_with_spare(void)
+{
+    manual.now_ms = 0;
+    clock_ = zr_clock_manual(&manual);
+    zr_runner_sched_config_t with_spare = config;
+    with_spare.busy_max = 1;
+    return zr_runner_sched_new(2, &with_spare);
+}
+
+static void spare_waits_until_the_working_jvm_is_warm(void **state)
+{
+    zr_runner_sched_t *sched = sched_with_spare();
+    int slot;
+    assert_true(zr_runner_sched_next_spawn(sched, now(), &slot));
+    assert_int_equal(slot, 0);
+    zr_runner_sched_spawned(sched, 0, now());
+    assert_false(zr_runner_sched_next_spawn(sched, now(), &slot));   /* slot 0 is warming up */
+    assert_int_equal(zr_runner_sched_timeout(sched, now()), 30000);   /* its start deadline, no busy wake-up */
+    manual.now_ms = 1500;
+    zr_runner_sched_ready(sched, 0, now());
+    assert_true(zr_runner_sched_next_spawn(sched, now(), &slot));
+    assert_int_equal(slot, 1);
+    zr_runner_sched_destroy(&sched);
+}
+
+static void spare_never_runs_a_job_beside_the_working_jvms(void **state)
+{
+    zr_runner_sched_t *sched = sched_with_spare();
+    int slot;
+    uint64_t job;
+    for (int i = 0; i < 2; i++) {
+        assert_true(zr_runner_sched_next_spawn(sched, now(), &slot));
+        zr_runner_sched_spawned(sched, slot, now());
+        zr_runner_sched_ready(sched, slot, now());
+    }
+    zr_runner_sched_submit(sched, 7);
+    zr_runner_sched_submit(sched, 8);
+    assert_true(zr_runner_sched_next_assignment(sched, now(), &slot, &job));
+    assert_int_equal(job, 7);
+    assert_false(zr_runner_sched_next_assignment(sched, now(), &slot, &job));   /* 8 waits */
+    assert_int_equal(zr_runner_sched_queued(sched), 1);
+    assert_false(zr_runner_sched_done(sched, slot, false, now()));
+    assert_true(zr_runner_sched_next_assignment(sched, now(), &slot, &job));
+    assert_int_equal(job, 8);
+    zr_runner_sched_destroy(&sched);
+}
+
+static void spare_takes_over_at_once_when_a_jvm_is_killed(void **state)
+{
+    zr_runner_sched_t *sched = sched_with_spare();
+    int slot, busy;
+    uint64_t job;
+    for (int i = 0; i < 2; i++) {
+        assert_true(zr_runner_sched_next_spawn(sched, now(), &slot));
+        zr_runner_sched_spawned(sched, slot, now());
+        zr_runner_sched_ready(sched, slot, now());
+    }
+    zr_runner_sched_submit(sched, 7);
+    zr_runner_sched_submit(sched, 8);
+    assert_true(zr_runner_sched_next_assignment(sched, now(), &busy, &job));
+    manual.now_ms = config.wall_ms;   /* job 7 runs past its limit: its JVM is killed */
+    assert_int_equal(zr_runner_sched_next_expiry(sched, now(), &slot, &job), ZR_EXPIRY_JOB);
+    assert_int_equal(slot, busy);
+    assert_true(zr_runner_sched_next_assignment(sched, now(), &slot, &job));   /* the spare, now */
+    assert_int_equal(job, 8);
+    assert_int_not_equal(slot, busy);
+    assert_true(zr_runner_sched_next_spawn(sched, now(), &slot));   /* refilled in the background */
+    assert_int_equal(slot, busy);
+    zr_runner_sched_destroy(&sched);
 }
 
 static void every_slot_is_spawned_at_start(void **state)
@@ -221,6 +293,9 @@ int main(void)
         cmocka_unit_test(dead_jvm_gives_back_its_job),
         cmocka_unit_test(failed_starts_back_off_then_give_up),
         cmocka_unit_test(events_for_the_wrong_state_are_ignored),
+        cmocka_unit_test(spare_waits_until_the_working_jvm_is_warm),
+        cmocka_unit_test(spare_never_runs_a_job_beside_the_working_jvms),
+        cmocka_unit_test(spare_takes_over_at_once_when_a_jvm_is_killed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,7 +44,12 @@ public final class Runner {
             + "    return String.format(\"%%s\", m);\n  }\n}\n",
         "public class ZrunWarmUp%d {\n  public String run() {\n    return 1 +;\n  }\n}\n",
     };
-    private static final int WARM_UP_ROUNDS = 3;
+    /** Warm-up runs in rounds of the templates until one round is no faster than the best before it
+     *  (the JIT has settled), between MIN and MAX rounds and within the time budget. */
+    private static final int WARM_UP_MIN_ROUNDS = 20;
+    private static final int WARM_UP_MAX_ROUNDS = 150;
+    private static final long WARM_UP_BUDGET_MS = 8000;
+    private static final int WARM_UP_SETTLED_ROUNDS = 5;
 
     private final JobCompiler compiler;
     private final Job.Limits limits;
@@ -151,17 +156,28 @@ public final class Runner {
         out.flush();
     }
 
-    /** Compiles and runs a few tiny classes (and one that fails) so the first real job is quick. */
+    /** Compiles and runs tiny distinct classes (and one that fails) until the job path is fast: stops
+     *  once WARM_UP_SETTLED_ROUNDS rounds in a row were no faster than the best round before them. */
     private long warmUp() throws InterruptedException {
         long start = System.nanoTime();
-        int n = 0;
-        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+        int n = 0, rounds = 0, unimproved = 0;
+        long best = Long.MAX_VALUE, last = 0;
+        while (rounds < WARM_UP_MAX_ROUNDS && millis(System.nanoTime() - start) < WARM_UP_BUDGET_MS
+               && (rounds < WARM_UP_MIN_ROUNDS || unimproved < WARM_UP_SETTLED_ROUNDS)) {
+            long roundStart = System.nanoTime();
             for (String template : WARM_UP) {
                 n++;
                 execute(-n, String.format(template, n).getBytes(StandardCharsets.UTF_8));
             }
+            last = System.nanoTime() - roundStart;
+            unimproved = last < best ? 0 : unimproved + 1;
+            best = Math.min(best, last);
+            rounds++;
         }
-        return millis(System.nanoTime() - start);
+        long took = millis(System.nanoTime() - start);
+        System.err.printf("zrun runner: warm after %d jobs in %d ms (last round %.1f ms per job, best %.1f)%n",
+                          n, took, last / 1e6 / WARM_UP.length, best / 1e6 / WARM_UP.length);
+        return took;
     }
 
     /** Deletes whatever the last job left in the scratch directory; false if something stayed. */
