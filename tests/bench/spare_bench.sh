@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# tests/bench/spare_bench.sh: what a warm spare JVM buys, measured in one run on this machine. Two
+# zrun serve with one JVM each, one with a spare (--spare-jvms 1) and one without, warmed alike;
+# then, KILLS times, a job that exhausts its heap (the JVM ends: "memory limit") followed at once
+# by a distinct normal job, timed; beside it each server's warm p50 (distinct sources, c=1) and
+# its JVM start-to-ready times (warm-up included) from its runner log. Prints figures only.
+# Usage: tests/bench/spare_bench.sh [build/zrun] [KILLS]   (default 8)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+zrun=${1:-$here/../../build/zrun}
+kills=${2:-8}
+ZRUN=$zrun
+source "$here/../system/lib.sh" "$zrun"
+p50_of() { awk '{for (i = 1; i <= NF; i++) if ($i == "p50") print $(i + 1)}' <<<"$1"; }
+now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
+percentile() { sort -n | awk -v p="$1" '{v[NR] = $1} END {r = int((p * NR + 99) / 100); print v[r < 1 ? 1 : r]}'; }
+
+cat >"$WORK/Hog.java" <<'EOF'
+public class Hog {
+    public String run() {
+        java.util.List<long[]> all = new java.util.ArrayList<>();
+        while (true) all.add(new long[1 << 20]);
+    }
+}
+EOF
+
+echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $kills kills per server"
+declare -A url
+for spare in 0 1; do
+    "$zrun" serve --port 0 --bind 127.0.0.1 --jvms 1 --spare-jvms "$spare" --log-dir "$WORK/logs-$spare" \
+        --log-level info >"$WORK/serve-$spare.out" 2>&1 &
+    PIDS+=("$!")
+    listening() { grep -q 'listening on http://' "$WORK/serve-$1.out"; }
+    wait_for 60 "zrun serve (spare $spare) to listen" listening "$spare"
+    url[$spare]=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve-$spare.out" | head -n 1)
+done
+for spare in 0 1; do
+    "$zrun" bench --url "${url[$spare]}" --concurrency 1 --requests 400 --warmup 0 --label warm-up >/dev/null
+done
+declare -A warm_p50
+for spare in 0 1; do
+    warm_p50[$spare]=$(p50_of "$("$zrun" bench --url "${url[$spare]}" --concurrency 1 --requests 200 --warmup 10 --label warm)")
+done
+
+for round in $(seq 1 "$kills"); do
+    for spare in 0 1; do
+        hog=$(post_java "${url[$spare]}" "$WORK/Hog.java" || true)
+        case "$hog" in *"emory"*) ;; *) echo "round $round, spare $spare: the hog was answered '$hog'" >&2 ;; esac
+        java_answer "$((round * 10 + spare))" >"$WORK/next.java"
+        t0=$(now_ms)
+        answer=$(post_java "${url[$spare]}" "$WORK/next.java" || true)
+        echo $(( $(now_ms) - t0 )) >>"$WORK/next-$spare.ms"
+        [ "$answer" = "answer $((round * 10 + spare))" ] || echo "round $round, spare $spare: '$answer'" >&2
+        # the spare's replacement warms in the background: the next round starts once it is ready
+        refilled() { [ "$(grep -c 'ready after' "$WORK/logs-$1/node-0-runner.log")" -ge $(( round + 1 + $1 )) ]; }
+        wait_for 120 "the replacement JVM (spare $spare) to be warm" refilled "$spare"
+    done
+done
+
+printf '\n| one JVM per server, %s kills by heap exhaustion | no spare | one spare |\n|---|---|---|\n' "$kills"
+printf '| warm p50, distinct sources, c=1 | %s ms | %s ms |\n' "${warm_p50[0]}" "${warm_p50[1]}"
+for p in 50 100; do
+    printf '| the next job after a kill, %s | %s ms | %s ms |\n' "$([ "$p" = 100 ] && echo max || echo p50)" \
+        "$(percentile "$p" <"$WORK/next-0.ms")" "$(percentile "$p" <"$WORK/next-1.ms")"
+done
+awk -v a="$(percentile 50 <"$WORK/next-0.ms")" -v b="$(percentile 50 <"$WORK/next-1.ms")" \
+    -v wa="${warm_p50[0]}" -v wb="${warm_p50[1]}" \
+    'BEGIN { printf "| the next job after a kill, p50 / warm p50 | %.1fx | %.1fx |\n", a / wa, b / wb }'
+for spare in 0 1; do
+    ms=$(grep -o 'ready after [0-9]* ms' "$WORK/logs-$spare/node-0-runner.log" | awk '{print $3}')
+    echo "JVM start to ready (warm-up included), server with spare=$spare: p50 $(percentile 50 <<<"$ms") ms, max $(percentile 100 <<<"$ms") ms over $(wc -l <<<"$ms") starts"
+done
