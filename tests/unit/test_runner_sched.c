@@ -49,6 +49,17 @@ static zr_runner_sched_t *sched_with_spare(void)
     return zr_runner_sched_new(2, &with_spare);
 }
 
+/* The working JVM, then the spare, started and ready. */
+static void warm_both(zr_runner_sched_t *sched)
+{
+    int slot;
+    for (int i = 0; i < 2; i++) {
+        assert_true(zr_runner_sched_next_spawn(sched, now(), &slot));
+        zr_runner_sched_spawned(sched, slot, now());
+        zr_runner_sched_ready(sched, slot, now());
+    }
+}
+
 static void spare_waits_until_the_working_jvm_is_warm(void **state)
 {
     zr_runner_sched_t *sched = sched_with_spare();
@@ -70,11 +81,7 @@ static void spare_never_runs_a_job_beside_the_working_jvms(void **state)
     zr_runner_sched_t *sched = sched_with_spare();
     int slot;
     uint64_t job;
-    for (int i = 0; i < 2; i++) {
-        assert_true(zr_runner_sched_next_spawn(sched, now(), &slot));
-        zr_runner_sched_spawned(sched, slot, now());
-        zr_runner_sched_ready(sched, slot, now());
-    }
+    warm_both(sched);
     zr_runner_sched_submit(sched, 7);
     zr_runner_sched_submit(sched, 8);
     assert_true(zr_runner_sched_next_assignment(sched, now(), &slot, &job));
@@ -92,11 +99,7 @@ static void spare_takes_over_at_once_when_a_jvm_is_killed(void **state)
     zr_runner_sched_t *sched = sched_with_spare();
     int slot, busy;
     uint64_t job;
-    for (int i = 0; i < 2; i++) {
-        assert_true(zr_runner_sched_next_spawn(sched, now(), &slot));
-        zr_runner_sched_spawned(sched, slot, now());
-        zr_runner_sched_ready(sched, slot, now());
-    }
+    warm_both(sched);
     zr_runner_sched_submit(sched, 7);
     zr_runner_sched_submit(sched, 8);
     assert_true(zr_runner_sched_next_assignment(sched, now(), &busy, &job));
