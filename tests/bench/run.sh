@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/bench/run.sh: the speed figures of zrun, each beside its baseline, measured in one run
 # on this machine: zrun serve (distinct and repeated sources) against a bare harness (the
-# compiler's floor) and against javac+java per request, and a 7-node cluster against a bare
+# compiler's floor) and against javac+java per request; a fresh 7-node cluster against a fresh
 # zrun serve. Prints figures; it is not a pass/fail test.
 # Usage: tests/bench/run.sh [build/zrun]     (expects a built tree: tests/run.sh builds one)
 set -euo pipefail
@@ -40,21 +40,40 @@ awk -v s="$(p50_of "$serve_c1")" -v f="$(p50_of "$floor")" \
 awk -v a="$(rate_of "$serve_c4")" -v b="$(rate_of "$base_c4")" -v c="$(rate_of "$serve_c1")" -v d="$(rate_of "$base_c1")" \
     'BEGIN { printf "throughput, distinct sources: %.0fx the baseline at c=1, %.0fx at c=4\n", c / d, a / b }'
 
+# 2. fresh against fresh: a 7-node cluster and a second zrun serve, both started now and given the
+# same short warm-up, so neither has the other's head start
+"$zrun" serve --port 0 --bind 127.0.0.1 --jvms 2 --log-dir "$WORK/serve2-logs" --log-level warn >"$WORK/serve2.out" 2>&1 &
+PIDS+=("$!")
 base=$(free_base_port)
 gateway="http://127.0.0.1:$((base + 99))"
 "$zrun" cluster --nodes 7 --base-port "$base" --http-port "$((base + 99))" --log-dir "$WORK/logs" --log-level warn \
     >"$WORK/cluster.out" 2>&1 &
 PIDS+=("$!")
-has_leader() { curl -s -m 2 "$gateway/cluster" | grep -q LEADER; }
-wait_for 60 "the cluster to elect a leader" has_leader
-echo "== warming the cluster's workers (600 distinct classes)"
-bench --url "$gateway" --concurrency 8 --requests 600 --warmup 0 --label "warm-up" >/dev/null
-
-echo "== 2. a 7-node cluster against a bare zrun serve"
+serve2_listening() { grep -q 'listening on http://' "$WORK/serve2.out"; }
+cluster_ready() { grep -q '^cluster: ready after' "$WORK/cluster.out"; }
+wait_for 120 "the cluster to say it is ready" cluster_ready
+wait_for 60 "the second zrun serve to listen" serve2_listening
+serve2=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve2.out" | head -n 1)
+java_answer 4242 >"$WORK/first.java"
+first_start=$(date +%s%N)
+first=$(post_java "$gateway" "$WORK/first.java" || true)
+first_ms=$(( ($(date +%s%N) - first_start) / 1000000 ))
+[ "$first" = "answer 4242" ] || echo "the first request after ready was answered '$first'" >&2
+echo "== 2. a fresh 7-node cluster against a fresh zrun serve (2 JVMs), the same short warm-up (100 distinct, c=8)"
+echo "$(grep -m1 '^cluster: ready after' "$WORK/cluster.out"); the first request after it took $first_ms ms"
+for target in "$gateway" "$serve2"; do
+    bench --url "$target" --concurrency 8 --requests 100 --warmup 0 --label "warm-up" >/dev/null
+done
 cluster_c8=$(bench --url "$gateway" --concurrency 8 --requests 400 --warmup 20 --label "cluster (7 nodes), distinct")
-serve_c8=$(bench --url "$serve" --concurrency 8 --requests 400 --warmup 20 --label "serve, distinct")
+serve_c8=$(bench --url "$serve2" --concurrency 8 --requests 400 --warmup 20 --label "serve, distinct")
+cluster_c1=$(bench --url "$gateway" --concurrency 1 --requests 200 --warmup 20 --label "cluster (7 nodes), distinct")
+serve2_c1=$(bench --url "$serve2" --concurrency 1 --requests 200 --warmup 20 --label "serve, distinct")
 cluster_same=$(bench --url "$gateway" --concurrency 1 --requests 500 --warmup 50 --same --label "cluster (7 nodes), repeated")
-serve_same=$(bench --url "$serve" --concurrency 1 --requests 500 --warmup 50 --same --label "serve, repeated")
-printf '%s\n' "$cluster_c8" "$serve_c8" "$cluster_same" "$serve_same"
+serve_same=$(bench --url "$serve2" --concurrency 1 --requests 500 --warmup 50 --same --label "serve, repeated")
+printf '%s\n' "$cluster_c8" "$serve_c8" "$cluster_c1" "$serve2_c1" "$cluster_same" "$serve_same"
+awk -v c="$(rate_of "$cluster_c8")" -v s="$(rate_of "$serve_c8")" \
+    'BEGIN { printf "fresh cluster / fresh serve, distinct sources, c=8 throughput: %.2fx\n", c / s }'
+awk -v c="$(p50_of "$cluster_c1")" -v s="$(p50_of "$serve2_c1")" \
+    'BEGIN { printf "uncached c=1 p50 through the gateway: %+.2f ms against serve\n", c - s }'
 awk -v c="$(p50_of "$cluster_same")" -v s="$(p50_of "$serve_same")" \
     'BEGIN { printf "cluster hops (gateway -> leader -> worker -> back) add %.2f ms at p50 (repeated source, c=1)\n", c - s }'

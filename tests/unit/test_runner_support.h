@@ -11,11 +11,12 @@
 
 #define TEST_RUNNER_DEADLINE_MS 60000   /* generous: a respawned JVM warms up in about 1 s */
 
-/* Defaults, with `jvms` JVMs and a wall limit, scratch and logs under /tmp/zrun-runner-tests/. */
+/* Defaults, with `jvms` JVMs (no spare) and a wall limit, scratch and logs under /tmp/zrun-runner-tests/. */
 static inline void test_runner_config(zr_runner_config_t *config, int jvms, int wall_ms)
 {
     zr_runner_config_defaults(config);
     config->jvms = jvms;
+    config->spare_jvms = 0;   /* each "next job" runs where the one before it ran (test_runner_spare has one) */
     config->wall_ms = wall_ms;
     config->scratch_dir = "/tmp/zrun-runner-tests/scratch";
     config->log_dir = "/tmp/zrun-runner-tests/logs";
