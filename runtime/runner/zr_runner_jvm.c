@@ -14,7 +14,8 @@
 
 #define FILE_SIZE_LIMIT (64L << 20)   /* any one file a job (or the JVM) writes */
 #define SCRATCH_TMPFS "size=67108864,nr_inodes=4096,mode=0700"   /* all of a JVM's scratch files */
-#define ARG_MAX_COUNT 32
+#define ARG_MAX_COUNT 64
+#define EXTRA_FLAGS_MAX 16
 
 typedef struct {
     uint8_t *data;
@@ -92,8 +93,18 @@ static int build_argv(const zr_runner_jvm_spec_t *spec, char *argv[ARG_MAX_COUNT
     ARG("-Djava.security.manager=allow");
     ARG("-Dfile.encoding=UTF-8");
     ARG("-Djava.io.tmpdir=%s", spec->workdir);
+    char archive[4096];   /* the build's class-data archive of the runner and javac, if it made one */
+    if (snprintf(archive, sizeof archive, "%s/zrun-runner.jsa", spec->classes_dir) < (int) sizeof archive
+        && access(archive, R_OK) == 0)
+        ARG("-XX:SharedArchiveFile=%s", archive);
+    char flags[1024];
+    snprintf(flags, sizeof flags, "%s", spec->extra_flags ? spec->extra_flags : "");
+    int extra = 0;
+    for (char *save = NULL, *flag = strtok_r(flags, " ", &save); flag && extra < EXTRA_FLAGS_MAX;
+         flag = strtok_r(NULL, " ", &save), extra++)
+        ARG("%s", flag);
     ARG("-cp");
-    ARG("%s", spec->classes_dir);
+    ARG("%s/zrun-runner.jar", spec->classes_dir);
     ARG("zrun.Runner");
     ARG("scratch=%s", spec->workdir);
     ARG("output-limit=%zu", spec->output_limit);

@@ -10,7 +10,8 @@
 
 typedef struct {
     const char *java;          /* absolute path of the launcher */
-    const char *classes_dir;   /* runtime/java compiled */
+    const char *classes_dir;   /* runtime/runner/java built: zrun-runner.jar and its archive */
+    const char *extra_flags;   /* more java flags, space-separated (benchmarks of flag sets); NULL: none */
     const char *workdir;       /* this JVM's own scratch directory (exists) */
     const char *log_path;      /* the JVM's stdout/stderr; NULL: /dev/null */
     int heap_mb;

@@ -211,6 +211,7 @@ static void spawn(pool_t *self, int index)
         .log_path = slot->log_path[0] ? slot->log_path : NULL, .heap_mb = self->config.heap_mb,
         .output_limit = self->config.output_limit, .max_threads = self->config.max_threads,
         .nice = self->config.nice, .no_security_manager = self->config.no_security_manager,
+        .extra_flags = getenv("ZRUN_RUNNER_JVM_FLAGS"),
     };
     zr_runner_cgroup_join_fds(slot->cgroup, spec.cgroup_fds);
     zr_runner_cgroup_mark(slot->cgroup);

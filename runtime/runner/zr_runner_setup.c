@@ -123,7 +123,7 @@ int zr_runner_setup_check(zr_runner_setup_t *self, char *why, size_t why_size)
 {
     const zr_runner_config_t *c = &self->config;
     char runner[PATH_MAX];
-    snprintf(runner, sizeof runner, "%s/zrun/Runner.class", c->classes_dir);
+    snprintf(runner, sizeof runner, "%s/zrun-runner.jar", c->classes_dir);
     if (!find_java(c->java, self->java, sizeof self->java))
         snprintf(why, why_size, "java launcher '%s' not found", c->java);
     else if (access(runner, R_OK) != 0)

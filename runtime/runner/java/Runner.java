@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 public final class Runner {
     static final int FLAG_RECYCLE = 1;
     private static final int MAX_SOURCE = 64 << 20;
-    private static final String[] WARM_UP = {
+    static final String[] WARM_UP = {   /* also CdsTraining's */
         "public class ZrunWarmUp%d {\n  public String run() {\n    StringBuilder b = new StringBuilder();\n"
             + "    for (int i = 0; i < 10; i++) b.append(i);\n    System.out.println(b);\n"
             + "    return b.toString();\n  }\n}\n",
