@@ -46,8 +46,8 @@ public final class Runner {
     };
     /** Warm-up runs in rounds of the templates until one round is no faster than the best before it
      *  (the JIT has settled), between MIN and MAX rounds and within the time budget. */
-    private static final int WARM_UP_MIN_ROUNDS = 20;
-    private static final int WARM_UP_MAX_ROUNDS = 150;
+    private static final int WARM_UP_MIN_ROUNDS = 40;
+    private static final int WARM_UP_MAX_ROUNDS = 200;
     private static final long WARM_UP_BUDGET_MS = 8000;
     private static final int WARM_UP_SETTLED_ROUNDS = 5;
 
