@@ -178,7 +178,7 @@ bool zr_runner_sched_next_assignment(zr_runner_sched_t *self, int64_t now_ms, in
     int best_index = -1;
     for (int i = 0; i < self->slot_count; i++) {
         slot_t *s = &self->slots[i];
-        if (s->state == ZR_SLOT_IDLE && (!best || s->idle_since < best->idle_since)) {
+        if (s->state == ZR_SLOT_IDLE && (!best || s->idle_since > best->idle_since)) {
             best = s;
             best_index = i;
         }

@@ -43,7 +43,8 @@ bool zr_runner_sched_died(zr_runner_sched_t *self, int slot, int64_t now_ms, uin
 /* A DOWN slot whose respawn time has come. A spare (a slot beyond busy_max live ones) is refilled
  * only while no other JVM is starting, so it never slows the warm-up of the JVMs jobs need. */
 bool zr_runner_sched_next_spawn(zr_runner_sched_t *self, int64_t now_ms, int *slot);
-/* The oldest queued job and the longest-idle JVM, unless busy_max JVMs are busy already: the slot
+/* The oldest queued job and the JVM that went idle last (its JIT and caches are the warmest; at
+ * low load one JVM does the work and gets fast), unless busy_max JVMs are busy already: the slot
  * becomes BUSY with a deadline. */
 bool zr_runner_sched_next_assignment(zr_runner_sched_t *self, int64_t now_ms, int *slot, uint64_t *job_id);
 /* A busy JVM past its job's deadline (JOB, *job_id set) or a JVM slow to start (START); either way

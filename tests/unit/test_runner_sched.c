@@ -1,5 +1,5 @@
 /* test_runner_sched: the runner pool's decisions with a manual clock, no JVMs: spawning and back-off,
- * FIFO assignment to the longest-idle JVM, job and start deadlines, recycling, giving up and spares. */
+ * FIFO jobs to the JVM that went idle last, job and start deadlines, recycling, giving up and spares. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -123,7 +123,7 @@ static void every_slot_is_spawned_at_start(void **state)
     assert_null(sched);
 }
 
-static void jobs_go_in_order_to_the_longest_idle_jvm(void **state)
+static void jobs_go_in_order_to_the_jvm_idle_last(void **state)
 {
     zr_runner_sched_t *sched = ready_sched(2);
     int slot;
@@ -145,13 +145,13 @@ static void jobs_go_in_order_to_the_longest_idle_jvm(void **state)
     manual.now_ms = 300;
     assert_false(zr_runner_sched_done(sched, 0, false, now()));
     zr_runner_sched_submit(sched, 10);
-    /* slot 1 has been idle since 200, slot 0 only since 300 */
+    /* slot 0 went idle last (300; slot 1 at 200): its JIT is the warmest */
     assert_true(zr_runner_sched_next_assignment(sched, now(), &slot, &job));
     assert_int_equal(job, 9);
-    assert_int_equal(slot, 1);
+    assert_int_equal(slot, 0);
     assert_true(zr_runner_sched_next_assignment(sched, now(), &slot, &job));
     assert_int_equal(job, 10);
-    assert_int_equal(slot, 0);
+    assert_int_equal(slot, 1);
     zr_runner_sched_destroy(&sched);
 }
 
@@ -289,7 +289,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_slot_is_spawned_at_start),
-        cmocka_unit_test(jobs_go_in_order_to_the_longest_idle_jvm),
+        cmocka_unit_test(jobs_go_in_order_to_the_jvm_idle_last),
         cmocka_unit_test(queue_keeps_order_as_it_grows),
         cmocka_unit_test(busy_jvm_past_the_wall_limit_expires),
         cmocka_unit_test(jvm_is_recycled_on_request_and_after_its_quota),
