@@ -48,7 +48,7 @@ public final class Runner {
      *  (the JIT has settled), between MIN and MAX rounds and within the time budget. */
     private static final int WARM_UP_MIN_ROUNDS = 40;
     private static final int WARM_UP_MAX_ROUNDS = 200;
-    private static final long WARM_UP_BUDGET_MS = 8000;
+    private static final long WARM_UP_BUDGET_MS = 4000;   /* a restarted node rejoins the work soon */
     private static final int WARM_UP_SETTLED_ROUNDS = 5;
 
     private final JobCompiler compiler;
