@@ -26,6 +26,15 @@ static inline int test_free_port(int type)
     return ntohs(address.sin_port);
 }
 
+/* A process prefix no earlier fixture of this program used: libzmq unregisters a closed socket's
+ * inproc endpoints asynchronously (its reaper thread), so the next fixture binding the same
+ * inproc names at once can fail with "address in use" on a busy machine. */
+static inline void test_unique_prefix(char *out, size_t size, const char *name)
+{
+    static int fixtures;
+    snprintf(out, size, "%s-%d-%d", name, (int) getpid(), ++fixtures);
+}
+
 /* True if port can be bound on 127.0.0.1 for type (SOCK_DGRAM/SOCK_STREAM) right now. */
 static inline bool test_port_is_free(int type, int port)
 {

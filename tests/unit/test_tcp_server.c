@@ -29,7 +29,9 @@ static int start_server(void **state)
              udp_port, test_free_port(SOCK_STREAM));
     f.config = zr_config_parse(text, "test", err, sizeof err);
     assert_non_null(f.config);
-    zr_env_init(&f.env, f.config, 1, NULL);
+    char prefix[64];
+    test_unique_prefix(prefix, sizeof prefix, "test-tcp");
+    zr_env_init(&f.env, f.config, 1, prefix);
     f.server = zr_actor_start(zr_tcp_server_actor, &f.env, err, sizeof err);
     if (!f.server)
         fail_msg("%s", err);   /* the tcp port (udp + 2) may be taken: rare, reported plainly */

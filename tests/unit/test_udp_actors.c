@@ -47,7 +47,9 @@ static bool try_start(cluster_t *c, bool secure, char *err, size_t size)
     snprintf(c->config->log_dir, sizeof c->config->log_dir, "/tmp/zrun-test-udp-actors");
     bool started = true;
     for (int i = 0; i < 2 && started; i++) {
-        zr_env_init(&c->env[i], c->config, i + 1, NULL);
+        char prefix[64];
+        test_unique_prefix(prefix, sizeof prefix, "test-udp");
+        zr_env_init(&c->env[i], c->config, i + 1, prefix);
         if (secure && !(c->env[i].keys = c->keys[i] = zr_keys_load(c->config, i + 1, err, size)))
             fail_msg("%s", err);
         c->receiver[i] = zr_actor_start(zr_udp_receiver_actor, &c->env[i], err, size);
