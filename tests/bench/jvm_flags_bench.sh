@@ -11,7 +11,7 @@ zrun=${1:-$here/../../build/zrun}
 rounds=${2:-2}
 ZRUN=$zrun
 source "$here/../system/lib.sh" "$zrun"
-p50_of() { awk '{for (i = 1; i <= NF; i++) if ($i == "p50") print $(i + 1)}' <<<"$1"; }
+source "$here/bench_lib.sh"
 java_home=$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.home/ {print $2}')
 
 labels=("as built (SerialGC, the runner's class-data archive)"

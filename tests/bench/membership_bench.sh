@@ -25,6 +25,7 @@ kills=${KILLS:-20} busy_s=${BUSY_S:-150} leader_clusters=${LEADER_CLUSTERS:-2} r
 nodes=${NODES:-7} sections=${SECTIONS:-a b c d}
 ZRUN=$zrun
 source "$here/../system/lib.sh" "$zrun"
+source "$here/bench_lib.sh"
 root=$WORK
 # on any exit, background clients stop after their current request before lib.sh's cleanup
 trap 'status=$?; set +e; for d in "$root"/*/load-*/; do touch "$d/stop"; done 2>/dev/null; (exit $status); cleanup' EXIT
@@ -32,10 +33,7 @@ builds=(current); [ -n "$baseline" ] && builds+=(baseline)
 declare -A binary=([current]=$zrun [baseline]=$baseline)
 
 want() { [[ " $sections " == *" $1 "* ]]; }
-now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
 load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
-# percentile P: nearest rank of the numbers on stdin (P in 1..100)
-percentile() { sort -n | awk -v p="$1" '{v[NR] = $1} END {if (!NR) {print "-"; exit} r = int((p * NR + 99) / 100); print v[r < 1 ? 1 : r]}'; }
 seconds() { awk '{ if ($1 == "-") print "-"; else printf "%.2f s", $1 / 1000 }'; }
 
 # time_stamp_lines SRC DST: copies each line of SRC, as it is written, to DST after the

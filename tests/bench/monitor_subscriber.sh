@@ -10,7 +10,7 @@ zrun=${1:-$here/../../build/zrun}
 requests=${2:-3000}
 ZRUN=$zrun
 source "$here/../system/lib.sh" "$zrun"
-rate_of() { awk '{for (i = 1; i <= NF; i++) if ($i == "req/s") print $(i - 1)}' <<<"$1"; }
+source "$here/bench_lib.sh"
 published() {   # events published by every process so far
     for port in $((base + 99)) $((base + 13)) $((base + 23)) $((base + 33)); do
         curl -s -m 2 "http://127.0.0.1:$port/metrics"

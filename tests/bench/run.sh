@@ -9,9 +9,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 zrun=${1:-$here/../../build/zrun}
 ZRUN=$zrun
 source "$here/../system/lib.sh" "$zrun"
+source "$here/bench_lib.sh"
 bench() { "$zrun" bench "$@"; }
-p50_of() { awk '{for (i = 1; i <= NF; i++) if ($i == "p50") print $(i + 1)}' <<<"$1"; }
-rate_of() { awk '{for (i = 1; i <= NF; i++) if ($i == "req/s") print $(i - 1)}' <<<"$1"; }
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $(java -version 2>&1 | head -n 1)"
 

@@ -18,8 +18,7 @@ nodes=${2:-3}
 pairs=${3:-9}
 ZRUN=$zrun
 source "$here/../system/lib.sh" "$zrun"
-p50_of() { awk '{for (i = 1; i <= NF; i++) if ($i == "p50") print $(i + 1)}' <<<"$1"; }
-rate_of() { awk '{for (i = 1; i <= NF; i++) if ($i == "req/s") print $(i - 1)}' <<<"$1"; }
+source "$here/bench_lib.sh"
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $nodes nodes per cluster, $pairs pairs per load; ${ZRUN_COST_FIRST:-secure} cluster started first"

@@ -11,9 +11,7 @@ zrun=${1:-$here/../../build/zrun}
 kills=${2:-8}
 ZRUN=$zrun
 source "$here/../system/lib.sh" "$zrun"
-p50_of() { awk '{for (i = 1; i <= NF; i++) if ($i == "p50") print $(i + 1)}' <<<"$1"; }
-now_ms() { echo $(( ${EPOCHREALTIME/./} / 1000 )); }
-percentile() { sort -n | awk -v p="$1" '{v[NR] = $1} END {r = int((p * NR + 99) / 100); print v[r < 1 ? 1 : r]}'; }
+source "$here/bench_lib.sh"
 
 cat >"$WORK/Hog.java" <<'EOF'
 public class Hog {
