@@ -216,7 +216,9 @@ static void lower_priority(const zr_runner_jail_t *jail)
 {
     struct sched_param none = { .sched_priority = 0 };
     setpgid(0, 0);
-    if (sched_setscheduler(0, SCHED_BATCH, &none) != 0)
+    if (jail->background && sched_setscheduler(0, SCHED_IDLE, &none) == 0)
+        say(jail->log_fd, "zrun jail: a spare: SCHED_IDLE until it takes its first job\n");
+    else if (sched_setscheduler(0, SCHED_BATCH, &none) != 0)
         say(jail->log_fd, "zrun jail: SCHED_BATCH refused; the JVM keeps the normal policy\n");
     if (jail->nice > 0 && setpriority(PRIO_PROCESS, 0, jail->nice) != 0)
         say(jail->log_fd, "zrun jail: cannot lower the JVM's priority\n");

@@ -15,6 +15,7 @@ typedef struct {
     const char *tmpfs_options; /* e.g. "size=67108864,mode=0700" */
     long file_size_limit;    /* RLIMIT_FSIZE in bytes */
     int nice;                /* 0..19: how far below the node's own threads the JVM runs */
+    bool background;         /* a spare: SCHED_IDLE (only idle CPU) until zr_runner_jvm_to_work_priority */
 } zr_runner_jail_t;
 
 /* In the child, after fork(): enters every wall, then execs path with argv/envp. Only

@@ -7,7 +7,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +19,7 @@
 #define SCRATCH_TMPFS "size=67108864,nr_inodes=4096,mode=0700"   /* all of a JVM's scratch files */
 #define ARG_MAX_COUNT 64
 #define EXTRA_FLAGS_MAX 16
+#define IDLE_WARM_UP_JOBS 1500   /* a spare's warm-up after ready: measured near a working JVM's speed */
 
 typedef struct {
     uint8_t *data;
@@ -111,6 +115,8 @@ static int build_argv(const zr_runner_jvm_spec_t *spec, char *argv[ARG_MAX_COUNT
     ARG("max-threads=%d", spec->max_threads);
     if (spec->no_security_manager)
         ARG("security-manager=off");
+    if (spec->background)
+        ARG("idle-warm-up=%d", IDLE_WARM_UP_JOBS);
 #undef ARG
     argv[argc] = NULL;
     return 0;
@@ -157,7 +163,8 @@ zr_runner_jvm_t *zr_runner_jvm_spawn(const zr_runner_jvm_spec_t *spec, char *err
     zr_runner_jail_t jail = { .job_in = to_jvm[0], .job_out = from_jvm[1], .log_fd = log_fd,
                               .cgroup_fds = { spec->cgroup_fds[0], spec->cgroup_fds[1] },
                               .workdir = spec->workdir, .tmpfs_options = SCRATCH_TMPFS,
-                              .file_size_limit = FILE_SIZE_LIMIT, .nice = spec->nice };
+                              .file_size_limit = FILE_SIZE_LIMIT, .nice = spec->nice,
+                              .background = spec->background };
     pid_t pid = fork();
     if (pid == 0)
         child(&jail, spec->java, argv, envp);
@@ -304,4 +311,34 @@ long zr_runner_jvm_rss_kb(const zr_runner_jvm_t *self)
     if (file)
         fclose(file);
     return kb;
+}
+
+/* One pass over the JVM's threads; a thread started meanwhile inherits from its (moved or not)
+ * creator, hence the second pass. */
+static int move_threads(pid_t pid, int nice)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int) pid);
+    DIR *tasks = opendir(path);
+    if (!tasks)
+        return -1;
+    int failed = 0;
+    struct sched_param none = { .sched_priority = 0 };
+    for (struct dirent *entry; (entry = readdir(tasks)) != NULL;) {
+        pid_t tid = (pid_t) atoi(entry->d_name);
+        if (tid <= 0)
+            continue;
+        if (sched_setscheduler(tid, SCHED_BATCH, &none) != 0 && errno != ESRCH)
+            failed = -1;
+        else if (nice > 0 && setpriority(PRIO_PROCESS, (id_t) tid, nice) != 0 && errno != ESRCH)
+            failed = -1;
+    }
+    closedir(tasks);
+    return failed;
+}
+
+int zr_runner_jvm_to_work_priority(const zr_runner_jvm_t *self, int nice)
+{
+    int first = move_threads(self->pid, nice);
+    return move_threads(self->pid, nice) == 0 && first == 0 ? 0 : -1;
 }

@@ -20,6 +20,7 @@ typedef struct {
     int nice;                  /* 0..19: the JVM's nice level (the node's threads stay at theirs) */
     int cgroup_fds[2];         /* cgroup.procs to join, or -1 */
     bool no_security_manager;  /* the runner installs none (as on JDK 24) */
+    bool background;           /* a spare: only idle CPU, and it goes on warming up while idle */
 } zr_runner_jvm_spec_t;
 
 typedef struct zr_runner_jvm zr_runner_jvm_t;
@@ -43,6 +44,10 @@ int zr_runner_jvm_fill(zr_runner_jvm_t *self);
 /* The next buffered reply; its pointers stay valid until zr_runner_jvm_consume. */
 zr_runner_reply_kind_t zr_runner_jvm_reply(zr_runner_jvm_t *self, zr_runner_reply_t *reply);
 void zr_runner_jvm_consume(zr_runner_jvm_t *self, const zr_runner_reply_t *reply);
+
+/* A spare taken into service: every thread of the JVM from SCHED_IDLE to the work's SCHED_BATCH at
+ * nice (raising a policy needs CAP_SYS_NICE). 0, or -1 if a thread could not be moved. */
+int zr_runner_jvm_to_work_priority(const zr_runner_jvm_t *self, int nice);
 
 /* Resident memory of the JVM in KiB (from /proc), or -1. */
 long zr_runner_jvm_rss_kb(const zr_runner_jvm_t *self);

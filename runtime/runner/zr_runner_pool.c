@@ -16,12 +16,15 @@
 #include <ftw.h>
 #include <limits.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define START_MS 60000          /* a JVM must warm up within this */
 #define RETRY_MS 500            /* first respawn delay after a failed start */
+#define BACKGROUND_START_MS 10000   /* a spare refill not ready on idle CPU by then warms at the work's priority
+                                       (a machine kept busy gives SCHED_IDLE next to nothing) */
 #define RETRY_MAX_MS 30000
 #define GIVE_UP_FAILURES 3      /* failed starts in a row, on every slot, before jobs are failed */
 #define JVM_BASE_TASKS 40       /* threads of a runner JVM itself, with room to spare (measured: 14) */
@@ -35,6 +38,8 @@ typedef struct {
     zr_runner_cgroup_t *cgroup; /* NULL when the machine has none */
     char workdir[PATH_MAX];
     char log_path[PATH_MAX];
+    bool background;            /* a spare refill at SCHED_IDLE, not yet given a job */
+    int64_t background_until;   /* ...and while it is not ready, at most until then */
 } slot_t;
 
 typedef struct {
@@ -202,16 +207,47 @@ static void slot_fini(slot_t *slot)
     nftw(slot->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* JVMs that are warm (running a job or ready for one). */
+static int working_jvms(const pool_t *self)
+{
+    return zr_runner_sched_count(self->sched, ZR_SLOT_IDLE) + zr_runner_sched_count(self->sched, ZR_SLOT_BUSY);
+}
+
+/* A spare (a slot past `jvms` at start; later, any JVM started while the pool has its full working
+ * set) warms on idle CPU only, so the jobs running beside it keep theirs, and goes on warming while
+ * idle. Only where the pool may raise it again when it is needed (CAP_SYS_NICE; here: root). */
+static bool spare_in_background(const pool_t *self, int index)
+{
+    bool spare = self->started ? working_jvms(self) >= self->config.jvms : index >= self->config.jvms;
+    return spare && geteuid() == 0;
+}
+
+/* A spare refill takes its first job, or the pool is short of warm JVMs: it works at the work's
+ * priority from now on. */
+static void to_work_priority(pool_t *self, int index)
+{
+    slot_t *slot = &self->slots[index];
+    if (!slot->background || !slot->jvm)
+        return;
+    slot->background = false;
+    if (zr_runner_jvm_to_work_priority(slot->jvm, self->config.nice) != 0)
+        zr_warn(self->log, "JVM %d: could not raise it from SCHED_IDLE: %s", index, strerror(errno));
+    else
+        zr_debug(self->log, "JVM %d: now at the work's priority", index);
+}
+
 static void spawn(pool_t *self, int index)
 {
     slot_t *slot = &self->slots[index];
     int64_t now = zr_clock_now_ms(&self->clock);
+    slot->background = spare_in_background(self, index);
+    slot->background_until = now + BACKGROUND_START_MS;
     zr_runner_jvm_spec_t spec = {
         .java = self->setup->java, .classes_dir = self->config.classes_dir, .workdir = slot->workdir,
         .log_path = slot->log_path[0] ? slot->log_path : NULL, .heap_mb = self->config.heap_mb,
         .output_limit = self->config.output_limit, .max_threads = self->config.max_threads,
         .nice = self->config.nice, .no_security_manager = self->config.no_security_manager,
-        .extra_flags = getenv("ZRUN_RUNNER_JVM_FLAGS"),
+        .extra_flags = getenv("ZRUN_RUNNER_JVM_FLAGS"), .background = slot->background,
     };
     zr_runner_cgroup_join_fds(slot->cgroup, spec.cgroup_fds);
     zr_runner_cgroup_mark(slot->cgroup);
@@ -226,7 +262,8 @@ static void spawn(pool_t *self, int index)
         zr_runner_sched_died(self->sched, index, now, &lost);
         return;
     }
-    zr_info(self->log, "JVM %d: started pid %d", index, (int) zr_runner_jvm_pid(slot->jvm));
+    zr_info(self->log, "JVM %d: started pid %d%s", index, (int) zr_runner_jvm_pid(slot->jvm),
+            slot->background ? " (a spare: idle CPU only until it takes a job)" : "");
     zr_event_emit(self->events, ZR_EVENT_JVM_START, "slot=%d pid=%d", index, (int) zr_runner_jvm_pid(slot->jvm));
 }
 
@@ -331,6 +368,7 @@ static void run_assignment(pool_t *self, int index, uint64_t job_id)
     job_t *job = job_find(self, job_id);
     slot_t *slot = &self->slots[index];
     const zr_wire_bytes_t *source = &job->request.source;
+    to_work_priority(self, index);
     if (zr_runner_jvm_send(slot->jvm, job_id, source->data, source->size) != 0) {
         zr_runner_sched_done(self->sched, index, false, zr_clock_now_ms(&self->clock));
         answer_text(self, job_id, ZR_JOB_INTERNAL, "source too large to hand to a JVM");
@@ -368,6 +406,13 @@ static void decide(pool_t *self)
         answer_text(self, job_id, ZR_JOB_INTERNAL, "No Java runner could be started on this node");
     while (zr_runner_sched_next_spawn(self->sched, now, &index))
         spawn(self, index);
+    bool short_of_jvms = working_jvms(self) < self->config.jvms;   /* the spares are needed now */
+    for (int i = 0; i < self->slot_count; i++) {
+        bool starved = zr_runner_sched_state(self->sched, i) == ZR_SLOT_STARTING
+                       && now >= self->slots[i].background_until;
+        if (self->slots[i].background && (short_of_jvms || starved))
+            to_work_priority(self, i);
+    }
     while (zr_runner_sched_next_assignment(self->sched, now, &index, &job_id))
         run_assignment(self, index, job_id);
 }
@@ -491,6 +536,11 @@ static long poll_timeout(const pool_t *self, int64_t start_deadline)
 {
     int64_t now = zr_clock_now_ms(&self->clock);
     int64_t timeout = zr_runner_sched_timeout(self->sched, now);
+    for (int i = 0; i < self->slot_count; i++) {   /* a spare refill that may be starved */
+        int64_t left = self->slots[i].background_until > now ? self->slots[i].background_until - now : 0;
+        if (self->slots[i].background && zr_runner_sched_state(self->sched, i) == ZR_SLOT_STARTING)
+            timeout = timeout < 0 || left < timeout ? left : timeout;
+    }
     if (!self->started) {
         int64_t left = start_deadline > now ? start_deadline - now : 0;
         timeout = timeout < 0 || left < timeout ? left : timeout;

@@ -90,8 +90,10 @@ void zr_runner_sched_ready(zr_runner_sched_t *self, int slot, int64_t now_ms)
     if (!s || s->state != ZR_SLOT_STARTING)
         return;
     s->state = ZR_SLOT_IDLE;
-    s->idle_since = now_ms;
+    s->idle_since = INT64_MIN;   /* fresh: its JIT saw only the warm-up, so it comes after every JVM
+                                    that has worked (jobs go to the JVM idle last) */
     s->start_failures = 0;
+    (void) now_ms;
 }
 
 /* DOWN, due for respawn after `delay` ms. */

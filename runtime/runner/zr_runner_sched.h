@@ -30,7 +30,8 @@ void zr_runner_sched_destroy(zr_runner_sched_t **self_p);
 void zr_runner_sched_submit(zr_runner_sched_t *self, uint64_t job_id);
 /* A JVM process was started in a DOWN slot: STARTING, with a start deadline. */
 void zr_runner_sched_spawned(zr_runner_sched_t *self, int slot, int64_t now_ms);
-/* The slot's JVM finished warming up: IDLE, and its slot's start failures are forgotten. */
+/* The slot's JVM finished warming up: IDLE (chosen after every JVM that has run a job since it
+ * was ready), and its slot's start failures are forgotten. */
 void zr_runner_sched_ready(zr_runner_sched_t *self, int slot, int64_t now_ms);
 /* The slot's JVM answered its job. True if it must be replaced now (it asked to be, or it ran
  * jobs_per_jvm jobs): the slot is then DOWN and due for respawn at once; otherwise IDLE. */

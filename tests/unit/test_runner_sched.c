@@ -114,6 +114,34 @@ static void spare_takes_over_at_once_when_a_jvm_is_killed(void **state)
     zr_runner_sched_destroy(&sched);
 }
 
+/* The refill of a killed JVM is ready after the spare that took over went idle, yet the next job
+ * still goes to the JVM that has worked: a fresh JVM's JIT saw only its warm-up. */
+static void refilled_jvm_comes_after_the_one_that_worked(void **state)
+{
+    zr_runner_sched_t *sched = sched_with_spare();
+    int slot, killed, worked;
+    uint64_t job;
+    warm_both(sched);
+    zr_runner_sched_submit(sched, 1);
+    assert_true(zr_runner_sched_next_assignment(sched, now(), &killed, &job));
+    uint64_t lost;
+    assert_true(zr_runner_sched_died(sched, killed, now(), &lost));   /* it ran out of heap */
+    zr_runner_sched_submit(sched, 2);
+    assert_true(zr_runner_sched_next_assignment(sched, now(), &worked, &job));
+    manual.now_ms = 100;
+    zr_runner_sched_done(sched, worked, false, now());
+    assert_true(zr_runner_sched_next_spawn(sched, now(), &slot));
+    assert_int_equal(slot, killed);
+    zr_runner_sched_spawned(sched, slot, now());
+    manual.now_ms = 2000;
+    zr_runner_sched_ready(sched, slot, now());   /* ready well after the other went idle */
+    zr_runner_sched_submit(sched, 3);
+    assert_true(zr_runner_sched_next_assignment(sched, now(), &slot, &job));
+    assert_int_equal(job, 3);
+    assert_int_equal(slot, worked);
+    zr_runner_sched_destroy(&sched);
+}
+
 static void every_slot_is_spawned_at_start(void **state)
 {
     zr_runner_sched_t *sched = ready_sched(3);
@@ -299,6 +327,7 @@ int main(void)
         cmocka_unit_test(spare_waits_until_the_working_jvm_is_warm),
         cmocka_unit_test(spare_never_runs_a_job_beside_the_working_jvms),
         cmocka_unit_test(spare_takes_over_at_once_when_a_jvm_is_killed),
+        cmocka_unit_test(refilled_jvm_comes_after_the_one_that_worked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,10 +1,16 @@
 /* test_runner_spare: a pool of one working JVM and one warm spare, through the real pool actor:
- * a job that kills its JVM is followed at once by a correct answer, and the spare is refilled. */
+ * a job that kills its JVM is followed at once by a correct answer, and the spare is refilled on
+ * idle CPU (SCHED_IDLE, as root) until it takes a job, then works at the work's SCHED_BATCH. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include "test_runner_support.h"
+#include <dirent.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #define HEAP_MB 96
 
@@ -41,6 +47,73 @@ static zr_pool_stats_t wait_for_idle(uint32_t idle)
     return stats;
 }
 
+/* True if every thread of process pid runs under policy. */
+static bool all_threads_under(int pid, int policy)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", pid);
+    DIR *tasks = opendir(path);
+    bool all = tasks != NULL;
+    for (struct dirent *entry; tasks && (entry = readdir(tasks)) != NULL;) {
+        int tid = atoi(entry->d_name);
+        if (tid > 0 && sched_getscheduler(tid) != policy)
+            all = false;
+    }
+    if (tasks)
+        closedir(tasks);
+    return all;
+}
+
+/* How many of this process's child processes (the pool's JVMs) run every thread under policy. */
+static int jvms_under(int policy)
+{
+    DIR *proc = opendir("/proc");
+    assert_non_null(proc);
+    int count = 0;
+    for (struct dirent *entry; (entry = readdir(proc)) != NULL;) {
+        int pid = atoi(entry->d_name), parent = 0;
+        char path[64], stat[512];
+        snprintf(path, sizeof path, "/proc/%d/stat", pid);
+        FILE *file = pid > 0 ? fopen(path, "r") : NULL;
+        bool read = file && fgets(stat, sizeof stat, file);
+        if (file)
+            fclose(file);
+        const char *after_name = read ? strrchr(stat, ')') : NULL;
+        if (after_name && sscanf(after_name, ") %*c %d", &parent) == 1 && parent == getpid()
+            && all_threads_under(pid, policy))
+            count++;
+    }
+    closedir(proc);
+    return count;
+}
+
+/* As root, the refill warms at SCHED_IDLE and the JVM that works runs at SCHED_BATCH. */
+static void expect_one_idle_refill_beside_the_working_jvm(void)
+{
+    if (geteuid() != 0)
+        return;   /* the pool cannot raise a policy again without CAP_SYS_NICE: no idle refills */
+    assert_int_equal(jvms_under(SCHED_IDLE), 1);
+    assert_int_equal(jvms_under(SCHED_BATCH), 1);
+}
+
+static const char hog[] = "public class Hog { public String run() { java.util.List<long[]> all = "
+                          "new java.util.ArrayList<>(); while (true) all.add(new long[1 << 20]); } }";
+
+/* A job that exhausts its heap ends its JVM; the next job is answered at once (by the spare). */
+static void kill_then_serve(uint64_t first_id)
+{
+    test_result_t *result = test_runner_run_text(pool, first_id, hog, strlen(hog));
+    assert_non_null(result);
+    assert_int_equal(result->status, ZR_JOB_LIMIT);
+    test_result_destroy(&result);
+    const char *next = "public class Next { public String run() { return \"served\"; } }";
+    result = test_runner_run_text(pool, first_id + 1, next, strlen(next));
+    assert_non_null(result);
+    assert_int_equal(result->status, ZR_JOB_OK);
+    assert_string_equal(result->body, "served");
+    test_result_destroy(&result);
+}
+
 static void pool_keeps_a_warm_spare_beside_its_working_jvm(void **state)
 {
     zr_pool_stats_t stats = wait_for_idle(2);
@@ -50,21 +123,22 @@ static void pool_keeps_a_warm_spare_beside_its_working_jvm(void **state)
 
 static void a_killed_jvm_is_replaced_by_the_spare_and_refilled(void **state)
 {
-    const char *hog = "public class Hog { public String run() { java.util.List<long[]> all = "
-                      "new java.util.ArrayList<>(); while (true) all.add(new long[1 << 20]); } }";
-    test_result_t *result = test_runner_run_text(pool, 1, hog, strlen(hog));
-    assert_non_null(result);
-    assert_int_equal(result->status, ZR_JOB_LIMIT);
-    test_result_destroy(&result);
-    const char *next = "public class Next { public String run() { return \"served\"; } }";
-    result = test_runner_run_text(pool, 2, next, strlen(next));
-    assert_non_null(result);
-    assert_int_equal(result->status, ZR_JOB_OK);
-    assert_string_equal(result->body, "served");
-    test_result_destroy(&result);
+    kill_then_serve(1);
     zr_pool_stats_t stats = wait_for_idle(2);   /* the killed JVM's slot warmed up again */
     assert_int_equal(stats.deaths, 1);
     assert_int_equal(stats.spawns, 3);
+    expect_one_idle_refill_beside_the_working_jvm();
+}
+
+/* The JVM that served after the first kill dies too: the refill takes the next job and with it the
+ * work's priority, and a new refill starts on idle CPU. */
+static void a_refill_works_at_the_work_priority_once_it_takes_a_job(void **state)
+{
+    kill_then_serve(3);
+    zr_pool_stats_t stats = wait_for_idle(2);
+    assert_int_equal(stats.deaths, 2);
+    assert_int_equal(stats.spawns, 4);
+    expect_one_idle_refill_beside_the_working_jvm();
 }
 
 int main(void)
@@ -72,6 +146,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pool_keeps_a_warm_spare_beside_its_working_jvm),
         cmocka_unit_test(a_killed_jvm_is_replaced_by_the_spare_and_refilled),
+        cmocka_unit_test(a_refill_works_at_the_work_priority_once_it_takes_a_job),
     };
     return cmocka_run_group_tests(tests, start_pool, stop_pool);
 }

@@ -56,14 +56,20 @@ public final class Runner {
     private final Path scratch;
     private ProtectionDomain jobDomain;
     private JvmState defaults;
+    /** Warm-up jobs still to run while no job waits, until the first job comes (a spare's). */
+    private int idleWarmUpLeft;
+    private int warmUpJobs;
 
-    private Runner(JobCompiler compiler, Job.Limits limits, Path scratch) {
+    private Runner(JobCompiler compiler, Job.Limits limits, Path scratch, int idleWarmUp) {
         this.compiler = compiler;
         this.limits = limits;
         this.scratch = scratch;
+        this.idleWarmUpLeft = idleWarmUp;
     }
 
-    /** Arguments: scratch=DIR output-limit=BYTES max-threads=N [security-manager=off] */
+    /** Arguments: scratch=DIR output-limit=BYTES max-threads=N [security-manager=off] [idle-warm-up=JOBS]
+     *  idle-warm-up: a spare (started at the lowest CPU priority) goes on warming with up to JOBS more
+     *  warm-up jobs after it said ready, one at a time while no job waits, until its first job. */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>();
         for (String arg : args) {
@@ -76,7 +82,8 @@ public final class Runner {
                                            Integer.parseInt(options.getOrDefault("max-threads", "32")));
         DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(pipe(3))));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(pipe(4)), 1 << 16));
-        Runner runner = new Runner(new JobCompiler(), limits, scratch);
+        Runner runner = new Runner(new JobCompiler(), limits, scratch,
+                                   Integer.parseInt(options.getOrDefault("idle-warm-up", "0")));
         Job.installOutput();
         runner.jobDomain = Sandbox.install(scratch, !"off".equals(options.get("security-manager")));
         runner.defaults = JvmState.snapshot();
@@ -100,6 +107,7 @@ public final class Runner {
 
     private void serve(DataInputStream in, DataOutputStream out) throws IOException, InterruptedException {
         while (true) {
+            warmWhileIdle(in);
             int length;
             try {
                 length = in.readInt();
@@ -111,8 +119,37 @@ public final class Runner {
             long id = in.readLong();
             byte[] source = new byte[length - 8];
             in.readFully(source);
+            idleWarmUpLeft = 0;   // taken into service: from now on it only runs jobs
             answer(out, id, execute(id, source));
         }
+    }
+
+    /** A spare's extra warm-up: one job at a time while nothing waits on the pipe, so a job that comes
+     *  waits at most for one warm-up job. Its JIT gets closer to a JVM that has been working. */
+    private void warmWhileIdle(DataInputStream in) throws IOException, InterruptedException {
+        if (idleWarmUpLeft <= 0)
+            return;
+        long start = System.nanoTime(), last = 0;
+        int done = 0;
+        while (idleWarmUpLeft > 0 && in.available() == 0) {
+            long jobStart = System.nanoTime();
+            warmUpJob();
+            last = System.nanoTime() - jobStart;
+            idleWarmUpLeft--;
+            done++;
+        }
+        if (idleWarmUpLeft == 0)
+            System.err.printf("zrun runner: idle warm-up done: %d more jobs in %d ms (last %.1f ms)%n", done,
+                              millis(System.nanoTime() - start), last / 1e6);
+        else
+            System.err.printf("zrun runner: idle warm-up paused for a job after %d more jobs%n", done);
+    }
+
+    /** The next job of the built-in warm-up set (negative ids: never answered). */
+    private void warmUpJob() throws InterruptedException {
+        warmUpJobs++;
+        String template = WARM_UP[warmUpJobs % WARM_UP.length];
+        execute(-warmUpJobs, String.format(template, warmUpJobs).getBytes(StandardCharsets.UTF_8));
     }
 
     /** What one job produced, ready to be framed. */
@@ -160,15 +197,13 @@ public final class Runner {
      *  once WARM_UP_SETTLED_ROUNDS rounds in a row were no faster than the best round before them. */
     private long warmUp() throws InterruptedException {
         long start = System.nanoTime();
-        int n = 0, rounds = 0, unimproved = 0;
+        int rounds = 0, unimproved = 0;
         long best = Long.MAX_VALUE, last = 0;
         while (rounds < WARM_UP_MAX_ROUNDS && millis(System.nanoTime() - start) < WARM_UP_BUDGET_MS
                && (rounds < WARM_UP_MIN_ROUNDS || unimproved < WARM_UP_SETTLED_ROUNDS)) {
             long roundStart = System.nanoTime();
-            for (String template : WARM_UP) {
-                n++;
-                execute(-n, String.format(template, n).getBytes(StandardCharsets.UTF_8));
-            }
+            for (int i = 0; i < WARM_UP.length; i++)
+                warmUpJob();
             last = System.nanoTime() - roundStart;
             unimproved = last < best ? 0 : unimproved + 1;
             best = Math.min(best, last);
@@ -176,7 +211,7 @@ public final class Runner {
         }
         long took = millis(System.nanoTime() - start);
         System.err.printf("zrun runner: warm after %d jobs in %d ms (last round %.1f ms per job, best %.1f)%n",
-                          n, took, last / 1e6 / WARM_UP.length, best / 1e6 / WARM_UP.length);
+                          warmUpJobs, took, last / 1e6 / WARM_UP.length, best / 1e6 / WARM_UP.length);
         return took;
     }
 
