@@ -1,5 +1,6 @@
 /* Job: one compile-and-run job inside the runner JVM: its thread group, captured output and limits.
- * Owns calling run() exactly as the original JavaRunner did, and routing System.out/err per job. */
+ * Owns calling run() exactly as the original JavaRunner did, and routing System.out/err per job. Its
+ * thread is started before the job comes (Job.prepare), so starting a thread is not on a job's path. */
 package zrun;
 
 import java.io.ByteArrayInputStream;
@@ -33,6 +34,9 @@ final class Job {
     final long id;
     private final Limits limits;
     private final ThreadGroup group;
+    private final Thread thread;
+    private JobCompiler.JobLoader given;   /* handed to the waiting job thread; null until then */
+    private boolean released;              /* the job never ran: its thread ends unused */
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private long printed;
@@ -44,10 +48,19 @@ final class Job {
     private int status = RUNTIME_ERROR;
     private String body = "";
 
-    Job(long id, Limits limits) {
+    private Job(long id, Limits limits) {
         this.id = id;
         this.limits = limits;
         this.group = new ThreadGroup(JOBS, "zrun-job-" + id);
+        this.thread = new Thread(group, this::runInJobThread, "zrun-job-" + id);
+        thread.setDaemon(true);
+    }
+
+    /** A job whose thread is already started and waits for its class (run) or its end (release). */
+    static Job prepare(long id, Limits limits) {
+        Job job = new Job(id, limits);
+        job.thread.start();
+        return job;
     }
 
     /** The job whose code runs on the calling thread (threads a job starts inherit it), or null. */
@@ -66,12 +79,12 @@ final class Job {
     /** Runs the class in a fresh job thread; returns once run() ended or a limit was hit. */
     void run(JobCompiler.Compiled compiled, ProtectionDomain domain) throws InterruptedException {
         JobCompiler.JobLoader loader = JobCompiler.loader(compiled, domain);
-        Thread thread = new Thread(group, () -> runInJobThread(loader), "zrun-job-" + id);
-        thread.setDaemon(true);
-        thread.setContextClassLoader(loader);
         active = this;
         try {
-            thread.start();
+            synchronized (this) {
+                given = loader;
+                notifyAll();
+            }
             awaitEnd();
             thread.join(GRACE_MS);
         } finally {
@@ -83,11 +96,16 @@ final class Job {
         }
     }
 
-    /** Answers a job that never ran (its source did not compile). */
-    synchronized void failedToCompile(Throwable e) {
-        status = COMPILE_ERROR;
-        body = describe(e);
-        finished = true;
+    /** Answers a job that never ran (its source did not compile); its waiting thread ends. */
+    void failedToCompile(Throwable e) throws InterruptedException {
+        synchronized (this) {
+            status = COMPILE_ERROR;
+            body = describe(e);
+            finished = true;
+            released = true;
+            notifyAll();
+        }
+        thread.join();   /* it only wakes and returns: gone before the runner looks for leftovers */
     }
 
     /** The job's answer: the first limit it hit, or what the original JavaRunner would have said. */
@@ -165,8 +183,23 @@ final class Job {
         notifyAll();
     }
 
-    /** The job thread: everything the submitted code does (even its exceptions' toString) runs here. */
-    private void runInJobThread(JobCompiler.JobLoader loader) {
+    /** The job thread: waits for its class, then everything the submitted code does (even its
+     *  exceptions' toString) runs here. */
+    private void runInJobThread() {
+        JobCompiler.JobLoader loader;
+        synchronized (this) {
+            while (given == null && !released) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    return;   /* nobody interrupts a job's thread before its job: the runner is ending */
+                }
+            }
+            loader = given;
+        }
+        if (loader == null)
+            return;
+        Thread.currentThread().setContextClassLoader(loader);
         CURRENT.set(this);
         try {
             String value = runClass(loader);

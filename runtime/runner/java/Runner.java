@@ -59,6 +59,9 @@ public final class Runner {
     /** Warm-up jobs still to run while no job waits, until the first job comes (a spare's). */
     private int idleWarmUpLeft;
     private int warmUpJobs;
+    /** The next job's thread, started while the runner waited (see Job.prepare). */
+    private Job prepared;
+    private long jobsPrepared;
 
     private Runner(JobCompiler compiler, Job.Limits limits, Path scratch, int idleWarmUp) {
         this.compiler = compiler;
@@ -121,6 +124,7 @@ public final class Runner {
             in.readFully(source);
             idleWarmUpLeft = 0;   // taken into service: from now on it only runs jobs
             answer(out, id, execute(id, source));
+            prepared = Job.prepare(++jobsPrepared, limits);   // after the answer: off the next job's path
         }
     }
 
@@ -157,8 +161,9 @@ public final class Runner {
     }
 
     private Outcome execute(long id, byte[] source) throws InterruptedException {
+        Job job = prepared != null ? prepared : Job.prepare(++jobsPrepared, limits);
+        prepared = null;
         Leftovers leftovers = Leftovers.watch();
-        Job job = new Job(id, limits);
         long start = System.nanoTime();
         JobCompiler.Compiled compiled = null;
         try {
