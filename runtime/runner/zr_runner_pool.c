@@ -23,6 +23,8 @@
 
 #define START_MS 60000          /* a JVM must warm up within this */
 #define RETRY_MS 500            /* first respawn delay after a failed start */
+#define REFILL_DELAY_MS 1000   /* a killed JVM's spare refill starts this much later (measured: a JVM
+                                   starting beside the job right after the kill made it ~2x slower) */
 #define BACKGROUND_START_MS 10000   /* a spare refill not ready on idle CPU by then warms at the work's priority
                                        (a machine kept busy gives SCHED_IDLE next to nothing) */
 #define RETRY_MAX_MS 30000
@@ -602,7 +604,7 @@ static pool_t *pool_new(zsock_t *pipe, zr_runner_setup_t *setup)
     zr_runner_sched_config_t sched = {
         .wall_ms = config->wall_ms, .start_ms = START_MS, .jobs_per_jvm = config->jobs_per_jvm,
         .retry_ms = RETRY_MS, .retry_max_ms = RETRY_MAX_MS, .give_up_failures = GIVE_UP_FAILURES,
-        .busy_max = config->jvms,
+        .busy_max = config->jvms, .refill_delay_ms = REFILL_DELAY_MS,
     };
     self->slot_count = config->jvms + config->spare_jvms;
     self->sched = zr_runner_sched_new(self->slot_count, &sched);

@@ -11,6 +11,7 @@ typedef struct {
     uint64_t job_id;         /* BUSY */
     int jobs_run;            /* since this JVM started */
     int start_failures;      /* in a row */
+    bool refill;             /* DOWN: a spare's refill, due at deadline or once the pool falls short */
 } slot_t;
 
 struct zr_runner_sched {
@@ -101,6 +102,23 @@ static void take_down(slot_t *s, int64_t now_ms, int64_t delay)
 {
     s->state = ZR_SLOT_DOWN;
     s->deadline = now_ms + delay;
+    s->refill = false;
+}
+
+static int busy_max(const zr_runner_sched_t *self);
+
+static int warm_slots(const zr_runner_sched_t *self)
+{
+    return zr_runner_sched_count(self, ZR_SLOT_IDLE) + zr_runner_sched_count(self, ZR_SLOT_BUSY);
+}
+
+/* A warm JVM (IDLE or BUSY) is gone: DOWN, respawned at once, or refill_delay_ms later when the
+ * JVMs left still fill busy_max (then it only refills the spares). */
+static void replace(zr_runner_sched_t *self, slot_t *s, int64_t now_ms)
+{
+    bool spare_refill = self->config.refill_delay_ms > 0 && warm_slots(self) - 1 >= busy_max(self);
+    take_down(s, now_ms, spare_refill ? self->config.refill_delay_ms : 0);
+    s->refill = spare_refill;
 }
 
 static int64_t retry_delay(const zr_runner_sched_t *self, int failures)
@@ -124,7 +142,7 @@ bool zr_runner_sched_done(zr_runner_sched_t *self, int slot, bool wants_recycle,
         return false;
     s->jobs_run++;
     if (wants_recycle || s->jobs_run >= self->config.jobs_per_jvm) {
-        take_down(s, now_ms, 0);
+        replace(self, s, now_ms);
         return true;
     }
     s->state = ZR_SLOT_IDLE;
@@ -143,7 +161,7 @@ bool zr_runner_sched_died(zr_runner_sched_t *self, int slot, int64_t now_ms, uin
     if (s->state == ZR_SLOT_STARTING)
         failed_to_start(self, s, now_ms);
     else
-        take_down(s, now_ms, 0);
+        replace(self, s, now_ms);
     return had_job;
 }
 
@@ -161,12 +179,19 @@ static bool spawns_deferred(const zr_runner_sched_t *self)
     return live >= busy_max(self) && zr_runner_sched_count(self, ZR_SLOT_STARTING) > 0;
 }
 
+/* DOWN and its respawn is due: its time came, or it was put off as a refill and the pool is short. */
+static bool spawn_due(const zr_runner_sched_t *self, const slot_t *s, int64_t now_ms)
+{
+    return s->state == ZR_SLOT_DOWN
+           && (s->deadline <= now_ms || (s->refill && warm_slots(self) < busy_max(self)));
+}
+
 bool zr_runner_sched_next_spawn(zr_runner_sched_t *self, int64_t now_ms, int *slot)
 {
     if (spawns_deferred(self))
         return false;
     for (int i = 0; i < self->slot_count; i++) {
-        if (self->slots[i].state == ZR_SLOT_DOWN && self->slots[i].deadline <= now_ms) {
+        if (spawn_due(self, &self->slots[i], now_ms)) {
             *slot = i;
             return true;
         }
@@ -201,7 +226,7 @@ zr_expiry_t zr_runner_sched_next_expiry(zr_runner_sched_t *self, int64_t now_ms,
         if (s->state == ZR_SLOT_BUSY && s->deadline <= now_ms) {
             *slot = i;
             *job_id = s->job_id;
-            take_down(s, now_ms, 0);
+            replace(self, s, now_ms);
             return ZR_EXPIRY_JOB;
         }
         if (s->state == ZR_SLOT_STARTING && s->deadline <= now_ms) {
@@ -238,7 +263,7 @@ int64_t zr_runner_sched_timeout(const zr_runner_sched_t *self, int64_t now_ms)
         const slot_t *s = &self->slots[i];
         if (s->state == ZR_SLOT_IDLE || (s->state == ZR_SLOT_DOWN && deferred))
             continue;
-        int64_t left = s->deadline > now_ms ? s->deadline - now_ms : 0;
+        int64_t left = s->deadline > now_ms && !spawn_due(self, s, now_ms) ? s->deadline - now_ms : 0;
         if (timeout < 0 || left < timeout)
             timeout = left;
     }

@@ -18,6 +18,9 @@ typedef struct {
     int give_up_failures;  /* once every slot failed to start this many times in a row, jobs are failed */
     int busy_max;          /* at most this many slots run jobs at once (0: all); the others are spares,
                             * warm and idle, so a JVM that is killed or recycled is replaced at once */
+    int refill_delay_ms;   /* a JVM replaced while the others still fill busy_max is respawned this much
+                            * later (so the job right after a kill does not share the CPU with a JVM
+                            * starting), or at once when the pool falls short */
 } zr_runner_sched_config_t;
 
 typedef struct zr_runner_sched zr_runner_sched_t;

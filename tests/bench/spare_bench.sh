@@ -39,22 +39,32 @@ done
 # a spare goes on warming on idle CPU after it is ready (1500 more jobs, "idle warm-up done")
 idle_warmed() { [ "$(cat "$WORK"/logs-1/node-0-runner-jvm*.log | grep -c 'idle warm-up done')" -ge "$1" ]; }
 wait_for 300 "the spare's idle warm-up" idle_warmed 1
+# timed_job URL N FILE: one distinct job, timed by curl itself (curl's own start-up, 10-30 ms here,
+# is not the server's), its milliseconds appended to FILE
+timed_job() {
+    java_answer "$2" >"$WORK/job.java"
+    local out
+    out=$(curl -s -m 120 -H 'Content-Type: text/x-java-source' --data-binary "@$WORK/job.java" \
+               -w '\n%{time_total}' "$1/compileandrun" || true)
+    [ "$(head -n -1 <<<"$out")" = "answer $2" ] || echo "job $2 was answered '$(head -n -1 <<<"$out")'" >&2
+    awk -v s="$(tail -n 1 <<<"$out")" 'BEGIN { printf "%.1f\n", s * 1000 }' >>"$3"
+}
+
 declare -A warm_p50
 for spare in 0 1; do
     warm_p50[$spare]=$(p50_of "$("$zrun" bench --url "${url[$spare]}" --concurrency 1 --requests 200 --warmup 10 --label warm)")
+    for n in $(seq 1 30); do   # the same, one curl each (a new connection per job, as below)
+        timed_job "${url[$spare]}" "$((9000 + n))" "$WORK/warm-curl-$spare.ms"
+    done
 done
 
 for round in $(seq 1 "$kills"); do
     for spare in 0 1; do
+        # the reference: a job on the working JVM, timed the same way, after the same kind of pause
+        timed_job "${url[$spare]}" "$((round * 100 + spare))" "$WORK/ref-$spare.ms"
         hog=$(post_java "${url[$spare]}" "$WORK/Hog.java" || true)
         case "$hog" in *"emory"*) ;; *) echo "round $round, spare $spare: the hog was answered '$hog'" >&2 ;; esac
-        java_answer "$((round * 10 + spare))" >"$WORK/next.java"
-        # timed by curl itself (its own start-up, ~10-30 ms here, is not the server's)
-        out=$(curl -s -m 120 -H 'Content-Type: text/x-java-source' --data-binary "@$WORK/next.java" \
-                   -w '\n%{time_total}' "${url[$spare]}/compileandrun" || true)
-        answer=$(head -n -1 <<<"$out")
-        awk -v s="$(tail -n 1 <<<"$out")" 'BEGIN { printf "%.1f\n", s * 1000 }' >>"$WORK/next-$spare.ms"
-        [ "$answer" = "answer $((round * 10 + spare))" ] || echo "round $round, spare $spare: '$answer'" >&2
+        timed_job "${url[$spare]}" "$((round * 100 + 10 + spare))" "$WORK/next-$spare.ms"
         # the spare's replacement warms in the background: the next round starts once it is ready
         refilled() { [ "$(grep -c 'ready after' "$WORK/logs-$1/node-0-runner.log")" -ge $(( round + 1 + $1 )) ]; }
         wait_for 120 "the replacement JVM (spare $spare) to be warm" refilled "$spare"
@@ -71,6 +81,16 @@ done
 awk -v a="$(percentile 50 <"$WORK/next-0.ms")" -v b="$(percentile 50 <"$WORK/next-1.ms")" \
     -v wa="${warm_p50[0]}" -v wb="${warm_p50[1]}" \
     'BEGIN { printf "| the next job after a kill, p50 / warm p50 | %.1fx | %.1fx |\n", a / wa, b / wb }'
+for what in warm-curl ref; do
+    case $what in
+        warm-curl) label="warm p50 timed the same way (30 jobs back to back, one curl each)" ;;
+        ref) label="a job on the working JVM before each kill (after seconds idle), p50" ;;
+    esac
+    printf '| %s | %s ms | %s ms |\n' "$label" "$(percentile 50 <"$WORK/$what-0.ms")" "$(percentile 50 <"$WORK/$what-1.ms")"
+    awk -v a="$(percentile 50 <"$WORK/next-0.ms")" -v b="$(percentile 50 <"$WORK/next-1.ms")" \
+        -v ra="$(percentile 50 <"$WORK/$what-0.ms")" -v rb="$(percentile 50 <"$WORK/$what-1.ms")" \
+        'BEGIN { printf "| the next job after a kill, p50 / that p50 | %.1fx | %.1fx |\n", a / ra, b / rb }'
+done
 for spare in 0 1; do
     ms=$(grep -o 'ready after [0-9]* ms' "$WORK/logs-$spare/node-0-runner.log" | awk '{print $3}')
     echo "JVM start to ready (warm-up included), server with spare=$spare: p50 $(percentile 50 <<<"$ms") ms, max $(percentile 100 <<<"$ms") ms over $(wc -l <<<"$ms") starts"

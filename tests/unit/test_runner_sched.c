@@ -142,6 +142,46 @@ static void refilled_jvm_comes_after_the_one_that_worked(void **state)
     zr_runner_sched_destroy(&sched);
 }
 
+/* With a refill delay, a killed JVM whose place the spare took is respawned only later (the job
+ * right after the kill runs alone); when the pool then falls short, at once. */
+static void spare_refill_waits_unless_the_pool_falls_short(void **state)
+{
+    manual.now_ms = 0;
+    clock_ = zr_clock_manual(&manual);
+    zr_runner_sched_config_t delayed = config;
+    delayed.busy_max = 1;
+    delayed.refill_delay_ms = 1000;
+    zr_runner_sched_t *sched = zr_runner_sched_new(2, &delayed);
+    int slot, first, second;
+    uint64_t job, lost;
+    warm_both(sched);
+    zr_runner_sched_submit(sched, 1);
+    assert_true(zr_runner_sched_next_assignment(sched, now(), &first, &job));
+    assert_true(zr_runner_sched_died(sched, first, now(), &lost));
+    assert_false(zr_runner_sched_next_spawn(sched, now(), &slot));   /* the spare is warm */
+    assert_int_equal(zr_runner_sched_timeout(sched, now()), 1000);
+    manual.now_ms = 999;
+    assert_false(zr_runner_sched_next_spawn(sched, now(), &slot));
+    manual.now_ms = 1000;
+    assert_true(zr_runner_sched_next_spawn(sched, now(), &slot));
+    assert_int_equal(slot, first);
+    zr_runner_sched_spawned(sched, slot, now());
+    zr_runner_sched_ready(sched, slot, now());
+    /* again, but the JVM that took over dies before the refill is due: the pool is short, so the
+     * refill starts at once */
+    zr_runner_sched_submit(sched, 2);
+    assert_true(zr_runner_sched_next_assignment(sched, now(), &first, &job));
+    assert_true(zr_runner_sched_died(sched, first, now(), &lost));
+    zr_runner_sched_submit(sched, 3);
+    assert_true(zr_runner_sched_next_assignment(sched, now(), &second, &job));
+    manual.now_ms = 1010;
+    assert_true(zr_runner_sched_died(sched, second, now(), &lost));
+    assert_int_equal(zr_runner_sched_timeout(sched, now()), 0);
+    assert_true(zr_runner_sched_next_spawn(sched, now(), &slot));
+    assert_int_equal(slot, first);
+    zr_runner_sched_destroy(&sched);
+}
+
 static void every_slot_is_spawned_at_start(void **state)
 {
     zr_runner_sched_t *sched = ready_sched(3);
@@ -328,6 +368,7 @@ int main(void)
         cmocka_unit_test(spare_never_runs_a_job_beside_the_working_jvms),
         cmocka_unit_test(spare_takes_over_at_once_when_a_jvm_is_killed),
         cmocka_unit_test(refilled_jvm_comes_after_the_one_that_worked),
+        cmocka_unit_test(spare_refill_waits_unless_the_pool_falls_short),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,11 +15,15 @@
 #define HEAP_MB 96
 
 static zactor_t *pool;
+static char log_dir[] = "/tmp/zrun-spare-test-XXXXXX";
 
 static int start_pool(void **state)
 {
     zr_runner_config_t config;
     test_runner_config(&config, 1, 10000);
+    if (!mkdtemp(log_dir))
+        return -1;
+    config.log_dir = log_dir;   /* its own: the test reads the JVMs' logs */
     config.spare_jvms = 1;
     config.heap_mb = HEAP_MB;
     pool = zr_runner_pool_new(&config);
@@ -29,7 +33,23 @@ static int start_pool(void **state)
 static int stop_pool(void **state)
 {
     zactor_destroy(&pool);
-    return 0;
+    char command[128];
+    snprintf(command, sizeof command, "rm -rf %s", log_dir);
+    return system(command) == 0 ? 0 : -1;
+}
+
+/* Lines of the pool's JVM logs (node-0-runner-jvm*.log) that contain text. */
+static int jvm_log_lines(const char *text)
+{
+    char command[512];
+    snprintf(command, sizeof command, "cat %s/node-*-runner-jvm*.log | grep -c '%s'", log_dir, text);
+    FILE *grep = popen(command, "r");
+    int count = 0;
+    if (grep && fscanf(grep, "%d", &count) != 1)
+        count = 0;
+    if (grep)
+        pclose(grep);
+    return count;
 }
 
 /* Polls the pool's figures until `idle` JVMs are ready, within the tests' deadline. */
@@ -141,12 +161,30 @@ static void a_refill_works_at_the_work_priority_once_it_takes_a_job(void **state
     expect_one_idle_refill_beside_the_working_jvm();
 }
 
+/* Waits until the JVM logs hold at least `lines` lines with text. */
+static void wait_for_log_lines(const char *text, int lines)
+{
+    int64_t deadline = zclock_mono() + TEST_RUNNER_DEADLINE_MS;
+    while (jvm_log_lines(text) < lines && zclock_mono() < deadline)
+        zclock_sleep(100);   /* poll interval: nothing is synchronised by it */
+    assert_in_range(jvm_log_lines(text), lines, 1000000);
+}
+
+/* The spare refill runs its burst of warm-up jobs; then it and the working JVM keep warm with one
+ * warm-up job after each half second without a job (logged at the 1st, 2nd, 4th... of each JVM). */
+static void idle_jvms_keep_warm_with_a_warm_up_job_every_half_second(void **state)
+{
+    wait_for_log_lines("idle warm-up done: 1500 more jobs", 1);
+    wait_for_log_lines("idle warm-up jobs so far", jvm_log_lines("idle warm-up jobs so far") + 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pool_keeps_a_warm_spare_beside_its_working_jvm),
         cmocka_unit_test(a_killed_jvm_is_replaced_by_the_spare_and_refilled),
         cmocka_unit_test(a_refill_works_at_the_work_priority_once_it_takes_a_job),
+        cmocka_unit_test(idle_jvms_keep_warm_with_a_warm_up_job_every_half_second),
     };
     return cmocka_run_group_tests(tests, start_pool, stop_pool);
 }

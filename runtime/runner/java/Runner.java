@@ -56,9 +56,11 @@ public final class Runner {
     private final Path scratch;
     private ProtectionDomain jobDomain;
     private JvmState defaults;
-    /** Warm-up jobs still to run while no job waits, until the first job comes (a spare's). */
-    private int idleWarmUpLeft;
+    /** A spare's warm-up jobs after ready (IdleWarmUp); 0: none. */
+    private final int idleWarmUp;
     private int warmUpJobs;
+    /** Held around every job, warm-up or real: one job at a time in this JVM. */
+    private final Object jobLock = new Object();
     /** The next job's thread, started while the runner waited (see Job.prepare). */
     private Job prepared;
     private long jobsPrepared;
@@ -67,12 +69,12 @@ public final class Runner {
         this.compiler = compiler;
         this.limits = limits;
         this.scratch = scratch;
-        this.idleWarmUpLeft = idleWarmUp;
+        this.idleWarmUp = idleWarmUp;
     }
 
     /** Arguments: scratch=DIR output-limit=BYTES max-threads=N [security-manager=off] [idle-warm-up=JOBS]
-     *  idle-warm-up: a spare (started at the lowest CPU priority) goes on warming with up to JOBS more
-     *  warm-up jobs after it said ready, one at a time while no job waits, until its first job. */
+     *  idle-warm-up: a spare (started at the lowest CPU priority) runs JOBS more warm-up jobs after it
+     *  said ready, until its first job; every JVM runs one after each half second idle: see IdleWarmUp. */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>();
         for (String arg : args) {
@@ -109,8 +111,8 @@ public final class Runner {
     }
 
     private void serve(DataInputStream in, DataOutputStream out) throws IOException, InterruptedException {
+        IdleWarmUp idle = IdleWarmUp.start(jobLock, idleWarmUp, this::warmUpJob);
         while (true) {
-            warmWhileIdle(in);
             int length;
             try {
                 length = in.readInt();
@@ -122,31 +124,13 @@ public final class Runner {
             long id = in.readLong();
             byte[] source = new byte[length - 8];
             in.readFully(source);
-            idleWarmUpLeft = 0;   // taken into service: from now on it only runs jobs
-            answer(out, id, execute(id, source));
-            prepared = Job.prepare(++jobsPrepared, limits);   // after the answer: off the next job's path
+            idle.jobComing();
+            synchronized (jobLock) {
+                answer(out, id, execute(id, source));
+                prepared = Job.prepare(++jobsPrepared, limits);   // after the answer: off the next job's path
+                idle.jobDone();
+            }
         }
-    }
-
-    /** A spare's extra warm-up: one job at a time while nothing waits on the pipe, so a job that comes
-     *  waits at most for one warm-up job. Its JIT gets closer to a JVM that has been working. */
-    private void warmWhileIdle(DataInputStream in) throws IOException, InterruptedException {
-        if (idleWarmUpLeft <= 0)
-            return;
-        long start = System.nanoTime(), last = 0;
-        int done = 0;
-        while (idleWarmUpLeft > 0 && in.available() == 0) {
-            long jobStart = System.nanoTime();
-            warmUpJob();
-            last = System.nanoTime() - jobStart;
-            idleWarmUpLeft--;
-            done++;
-        }
-        if (idleWarmUpLeft == 0)
-            System.err.printf("zrun runner: idle warm-up done: %d more jobs in %d ms (last %.1f ms)%n", done,
-                              millis(System.nanoTime() - start), last / 1e6);
-        else
-            System.err.printf("zrun runner: idle warm-up paused for a job after %d more jobs%n", done);
     }
 
     /** The next job of the built-in warm-up set (negative ids: never answered). */
@@ -154,6 +138,7 @@ public final class Runner {
         warmUpJobs++;
         String template = WARM_UP[warmUpJobs % WARM_UP.length];
         execute(-warmUpJobs, String.format(template, warmUpJobs).getBytes(StandardCharsets.UTF_8));
+        prepared = Job.prepare(++jobsPrepared, limits);   // the next job's thread, warm-up or real
     }
 
     /** What one job produced, ready to be framed. */
