@@ -14,6 +14,7 @@
 #include "runtime/runner/zr_runner_setup.h"
 #include <errno.h>
 #include <ftw.h>
+#include <sched.h>
 #include <limits.h>
 #include <signal.h>
 #include <string.h>
@@ -215,6 +216,18 @@ static int working_jvms(const pool_t *self)
     return zr_runner_sched_count(self->sched, ZR_SLOT_IDLE) + zr_runner_sched_count(self->sched, ZR_SLOT_BUSY);
 }
 
+/* JVMs warm, or starting at the work's priority: those that will fill the working set. */
+static int foreground_jvms(const pool_t *self)
+{
+    int count = 0;
+    for (int i = 0; i < self->slot_count; i++) {
+        zr_slot_state_t state = zr_runner_sched_state(self->sched, i);
+        count += state == ZR_SLOT_IDLE || state == ZR_SLOT_BUSY
+                 || (state == ZR_SLOT_STARTING && !self->slots[i].background);
+    }
+    return count;
+}
+
 /* A spare (a slot past `jvms` at start; later, any JVM started while the pool has its full working
  * set) warms on idle CPU only, so the jobs running beside it keep theirs, and goes on warming while
  * idle. Only where the pool may raise it again when it is needed (CAP_SYS_NICE; here: root). */
@@ -340,6 +353,10 @@ static void drain_replies(pool_t *self, int index)
         }
         if (kind == ZR_RUNNER_REPLY_READY) {
             zr_info(self->log, "JVM %d: ready after %u ms of warm-up", index, reply.warmup_ms);
+            if (!slot->background && sched_getscheduler(zr_runner_jvm_pid(slot->jvm)) == SCHED_IDLE) {
+                slot->background = true;   /* raised before its child lowered itself: again */
+                to_work_priority(self, index);
+            }
             zr_runner_sched_ready(self->sched, index, zr_clock_now_ms(&self->clock));
         }
         zr_runner_jvm_consume(slot->jvm, &reply);   /* before on_done may kill the JVM */
@@ -408,7 +425,7 @@ static void decide(pool_t *self)
         answer_text(self, job_id, ZR_JOB_INTERNAL, "No Java runner could be started on this node");
     while (zr_runner_sched_next_spawn(self->sched, now, &index))
         spawn(self, index);
-    bool short_of_jvms = working_jvms(self) < self->config.jvms;   /* the spares are needed now */
+    bool short_of_jvms = foreground_jvms(self) < self->config.jvms;   /* the spares are needed now */
     for (int i = 0; i < self->slot_count; i++) {
         bool starved = zr_runner_sched_state(self->sched, i) == ZR_SLOT_STARTING
                        && now >= self->slots[i].background_until;

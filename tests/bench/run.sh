@@ -19,6 +19,9 @@ PIDS+=("$!")
 serve_listening() { grep -q 'listening on http://' "$WORK/serve.out"; }
 wait_for 60 "zrun serve to listen" serve_listening
 serve=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve.out" | head -n 1)
+# a serve's spare runs a burst of warm-up jobs on idle CPU after it is ready; measure after it
+spare_warm() { cat "$WORK/$1"/node-0-runner-jvm*.log 2>/dev/null | grep -q 'idle warm-up done'; }
+wait_for 180 "the spare JVM's warm-up burst" spare_warm serve-logs
 
 echo "== warming zrun serve's JVMs (400 distinct classes; the JIT needs a few hundred jobs)"
 bench --url "$serve" --concurrency 2 --requests 400 --warmup 0 --label "warm-up" >/dev/null
@@ -53,6 +56,7 @@ cluster_ready() { grep -q '^cluster: ready after' "$WORK/cluster.out"; }
 wait_for 120 "the cluster to say it is ready" cluster_ready
 wait_for 60 "the second zrun serve to listen" serve2_listening
 serve2=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve2.out" | head -n 1)
+wait_for 180 "the second serve's spare warm-up burst" spare_warm serve2-logs
 java_answer 4242 >"$WORK/first.java"
 first_start=$(date +%s%N)
 first=$(post_java "$gateway" "$WORK/first.java" || true)

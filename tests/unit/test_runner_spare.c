@@ -139,6 +139,7 @@ static void pool_keeps_a_warm_spare_beside_its_working_jvm(void **state)
     zr_pool_stats_t stats = wait_for_idle(2);
     assert_int_equal(stats.jvms, 1);
     assert_int_equal(stats.spawns, 2);
+    expect_one_idle_refill_beside_the_working_jvm();   /* the spare started at SCHED_IDLE too */
 }
 
 static void a_killed_jvm_is_replaced_by_the_spare_and_refilled(void **state)
