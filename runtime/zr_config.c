@@ -60,6 +60,7 @@ static const number_key_t runner_keys[] = {
     INT_KEY("max_threads", runner_max_threads, 1, 10000),
     INT_KEY("jobs_per_jvm", runner_jobs_per_jvm, 1, 10000000),
     INT_KEY("nice", runner_nice, 0, 19),
+    INT_KEY("c1_only", runner_c1_only, 0, 1),
 };
 
 typedef struct {

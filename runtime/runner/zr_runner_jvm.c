@@ -90,6 +90,8 @@ static int build_argv(const zr_runner_jvm_spec_t *spec, char *argv[ARG_MAX_COUNT
     ARG("-XX:-UsePerfData");
     ARG("-XX:+DisableAttachMechanism");
     ARG("-Xshare:auto");
+    if (spec->c1_only)
+        ARG("-XX:TieredStopAtLevel=1");
     ARG("-XX:ErrorFile=%s/hs_err_pid%%p.log", spec->workdir);
     ARG("-Xrs");   /* no JVM handler for SIGTERM, SIGINT, SIGHUP: no shutdown hook ever runs */
     ARG("-Djava.util.concurrent.ForkJoinPool.common.parallelism=0");   /* no common-pool threads */

@@ -263,6 +263,7 @@ static void spawn(pool_t *self, int index)
         .output_limit = self->config.output_limit, .max_threads = self->config.max_threads,
         .nice = self->config.nice, .no_security_manager = self->config.no_security_manager,
         .extra_flags = getenv("ZRUN_RUNNER_JVM_FLAGS"), .background = slot->background,
+        .c1_only = self->config.c1_only,
     };
     zr_runner_cgroup_join_fds(slot->cgroup, spec.cgroup_fds);
     zr_runner_cgroup_mark(slot->cgroup);

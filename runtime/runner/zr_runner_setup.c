@@ -44,6 +44,7 @@ void zr_runner_config_from_cluster(zr_runner_config_t *config, const zr_config_t
     config->max_threads = cluster->runner_max_threads;
     config->jobs_per_jvm = cluster->runner_jobs_per_jvm;
     config->nice = cluster->runner_nice;
+    config->c1_only = cluster->runner_c1_only != 0;
     config->log_dir = cluster->log_dir;
     config->node_id = node_id;
 }

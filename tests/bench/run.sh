@@ -2,7 +2,7 @@
 # tests/bench/run.sh: the speed figures of zrun, each beside its baseline, measured in one run
 # on this machine: zrun serve (distinct and repeated sources) against a bare harness (the
 # compiler's floor) and against javac+java per request; a fresh 7-node cluster against a fresh
-# zrun serve. Prints figures; it is not a pass/fail test.
+# zrun serve, each measured alone. Prints figures; it is not a pass/fail test.
 # Usage: tests/bench/run.sh [build/zrun]     (expects a built tree: tests/run.sh builds one)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,8 +14,16 @@ bench() { "$zrun" bench "$@"; }
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $(java -version 2>&1 | head -n 1)"
 
+# the baselines first, alone on the machine (a serve's idle JVMs run a warm-up job every half second)
+#
+# the floor: the same kind of classes compiled (reused javac context), loaded and run in one bare
+# JVM after the same 400 + 20 warm-up jobs, no HTTP, no pipe, no sandbox
+floor=$(java --add-exports jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED "$here/CompilerFloor.java" 420 300)
+base_c1=$("$here/baseline_javac.sh" 10 1)
+base_c4=$("$here/baseline_javac.sh" 16 4)
 "$zrun" serve --port 0 --bind 127.0.0.1 --jvms 2 --log-dir "$WORK/serve-logs" --log-level warn >"$WORK/serve.out" 2>&1 &
-PIDS+=("$!")
+serve_pid=$!
+PIDS+=("$serve_pid")
 serve_listening() { grep -q 'listening on http://' "$WORK/serve.out"; }
 wait_for 60 "zrun serve to listen" serve_listening
 serve=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve.out" | head -n 1)
@@ -31,49 +39,70 @@ serve_c1=$(bench --url "$serve" --concurrency 1 --requests 300 --warmup 20 --lab
 serve_c1_same=$(bench --url "$serve" --concurrency 1 --requests 300 --warmup 20 --same --label "serve, one repeated source")
 serve_c4=$(bench --url "$serve" --concurrency 4 --requests 400 --warmup 20 --label "serve, distinct sources")
 serve_c4_same=$(bench --url "$serve" --concurrency 4 --requests 400 --warmup 20 --same --label "serve, one repeated source")
-# the floor: the same kind of classes compiled (reused javac context), loaded and run in one bare
-# JVM after the same 400 + 20 warm-up jobs, no HTTP, no pipe, no sandbox
-floor=$(java --add-exports jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED "$here/CompilerFloor.java" 420 300)
-base_c1=$("$here/baseline_javac.sh" 10 1)
-base_c4=$("$here/baseline_javac.sh" 16 4)
 printf '%s\n' "$serve_c1" "$serve_c1_same" "$floor" "$base_c1" "$serve_c4" "$serve_c4_same" "$base_c4"
 awk -v s="$(p50_of "$serve_c1")" -v f="$(p50_of "$floor")" \
     'BEGIN { printf "serve, distinct sources, c=1: p50 %.1fx the bare harness (%.2f ms above it)\n", s / f, s - f }'
 awk -v a="$(rate_of "$serve_c4")" -v b="$(rate_of "$base_c4")" -v c="$(rate_of "$serve_c1")" -v d="$(rate_of "$base_c1")" \
     'BEGIN { printf "throughput, distinct sources: %.0fx the baseline at c=1, %.0fx at c=4\n", c / d, a / b }'
 
-# 2. fresh against fresh: a 7-node cluster and a second zrun serve, both started now and given the
-# same short warm-up, so neither has the other's head start
-"$zrun" serve --port 0 --bind 127.0.0.1 --jvms 2 --log-dir "$WORK/serve2-logs" --log-level warn >"$WORK/serve2.out" 2>&1 &
-PIDS+=("$!")
+# stops a process started here and waits until it is gone (its JVMs go with it)
+stop() {
+    kill -TERM "$1" 2>/dev/null || true
+    gone() { ! kill -0 "$1" 2>/dev/null; }
+    wait_for 30 "process $1 to end" gone "$1"
+}
+stop "$serve_pid"
+
+# 2. fresh against fresh: a 7-node cluster (its JVMs JIT with C1 only: seven of them share these
+# cores), then a second zrun serve (tiered JIT, its default), each started anew, measured
+# alone on the machine (idle JVMs run a warm-up job every half second, which would weigh on the
+# other) and given the same short warm-up, so neither has the other's head start
 base=$(free_base_port)
 gateway="http://127.0.0.1:$((base + 99))"
 "$zrun" cluster --nodes 7 --base-port "$base" --http-port "$((base + 99))" --log-dir "$WORK/logs" --log-level warn \
     >"$WORK/cluster.out" 2>&1 &
-PIDS+=("$!")
-serve2_listening() { grep -q 'listening on http://' "$WORK/serve2.out"; }
+cluster_pid=$!
+PIDS+=("$cluster_pid")
 cluster_ready() { grep -q '^cluster: ready after' "$WORK/cluster.out"; }
 wait_for 120 "the cluster to say it is ready" cluster_ready
-wait_for 60 "the second zrun serve to listen" serve2_listening
-serve2=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve2.out" | head -n 1)
-wait_for 180 "the second serve's spare warm-up burst" spare_warm serve2-logs
 java_answer 4242 >"$WORK/first.java"
 first_start=$(date +%s%N)
 first=$(post_java "$gateway" "$WORK/first.java" || true)
 first_ms=$(( ($(date +%s%N) - first_start) / 1000000 ))
 [ "$first" = "answer 4242" ] || echo "the first request after ready was answered '$first'" >&2
-echo "== 2. a fresh 7-node cluster against a fresh zrun serve (2 JVMs), the same short warm-up (100 distinct, c=8)"
+echo "== 2. a fresh 7-node cluster against a fresh zrun serve (2 JVMs), each alone, the same short warm-up (100 distinct, c=8)"
 echo "$(grep -m1 '^cluster: ready after' "$WORK/cluster.out"); the first request after it took $first_ms ms"
-for target in "$gateway" "$serve2"; do
-    bench --url "$target" --concurrency 8 --requests 100 --warmup 0 --label "warm-up" >/dev/null
-done
+bench --url "$gateway" --concurrency 8 --requests 100 --warmup 0 --label "warm-up" >/dev/null
 cluster_c8=$(bench --url "$gateway" --concurrency 8 --requests 400 --warmup 20 --label "cluster (7 nodes), distinct")
-serve_c8=$(bench --url "$serve2" --concurrency 8 --requests 400 --warmup 20 --label "serve, distinct")
 cluster_c1=$(bench --url "$gateway" --concurrency 1 --requests 200 --warmup 20 --label "cluster (7 nodes), distinct")
-serve2_c1=$(bench --url "$serve2" --concurrency 1 --requests 200 --warmup 20 --label "serve, distinct")
 cluster_same=$(bench --url "$gateway" --concurrency 1 --requests 500 --warmup 50 --same --label "cluster (7 nodes), repeated")
+stop "$cluster_pid"
+
+"$zrun" serve --port 0 --bind 127.0.0.1 --jvms 2 --log-dir "$WORK/serve2-logs" --log-level warn >"$WORK/serve2.out" 2>&1 &
+serve2_pid=$!
+PIDS+=("$serve2_pid")
+serve2_listening() { grep -q 'listening on http://' "$WORK/serve2.out"; }
+wait_for 60 "the second zrun serve to listen" serve2_listening
+serve2=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve2.out" | head -n 1)
+wait_for 180 "the second serve's spare warm-up burst" spare_warm serve2-logs
+bench --url "$serve2" --concurrency 8 --requests 100 --warmup 0 --label "warm-up" >/dev/null
+serve_c8=$(bench --url "$serve2" --concurrency 8 --requests 400 --warmup 20 --label "serve, distinct")
+serve2_c1=$(bench --url "$serve2" --concurrency 1 --requests 200 --warmup 20 --label "serve, distinct")
 serve_same=$(bench --url "$serve2" --concurrency 1 --requests 500 --warmup 50 --same --label "serve, repeated")
-printf '%s\n' "$cluster_c8" "$serve_c8" "$cluster_c1" "$serve2_c1" "$cluster_same" "$serve_same"
+stop "$serve2_pid"
+# the same serve with the cluster's JIT (C1 only), so the cluster's own cost shows apart from that
+ZRUN_RUNNER_JVM_FLAGS=-XX:TieredStopAtLevel=1 "$zrun" serve --port 0 --bind 127.0.0.1 --jvms 2 \
+    --log-dir "$WORK/serve3-logs" --log-level warn >"$WORK/serve3.out" 2>&1 &
+PIDS+=("$!")
+serve3_listening() { grep -q 'listening on http://' "$WORK/serve3.out"; }
+wait_for 60 "the third zrun serve to listen" serve3_listening
+serve3=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve3.out" | head -n 1)
+wait_for 180 "the third serve's spare warm-up burst" spare_warm serve3-logs
+bench --url "$serve3" --concurrency 8 --requests 100 --warmup 0 --label "warm-up" >/dev/null
+serve_c1jit_c8=$(bench --url "$serve3" --concurrency 8 --requests 400 --warmup 20 --label "serve, C1 only, distinct")
+printf '%s\n' "$cluster_c8" "$serve_c8" "$serve_c1jit_c8" "$cluster_c1" "$serve2_c1" "$cluster_same" "$serve_same"
+awk -v c="$(rate_of "$cluster_c8")" -v s="$(rate_of "$serve_c1jit_c8")" \
+    'BEGIN { printf "fresh cluster / fresh serve with the same JIT (C1 only), distinct sources, c=8 throughput: %.2fx\n", c / s }'
 awk -v c="$(rate_of "$cluster_c8")" -v s="$(rate_of "$serve_c8")" \
     'BEGIN { printf "fresh cluster / fresh serve, distinct sources, c=8 throughput: %.2fx\n", c / s }'
 awk -v c="$(p50_of "$cluster_c1")" -v s="$(p50_of "$serve2_c1")" \

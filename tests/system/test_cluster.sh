@@ -11,6 +11,15 @@ roles_are_expected() { [ "$(curl -s -m 2 "$url/cluster")" = "$expected" ]; }
 wait_for 60 "node 7 to lead with 1-6 following" roles_are_expected
 printed_ready() { grep -qE '^cluster: ready after [0-9]+ ms: leader 7, 7 nodes with warm JVMs$' "$WORK/cluster.out"; }
 wait_for 120 "zrun cluster to print that it is ready" printed_ready
+# the cluster's JVMs (children of its nodes) compile with C1 only: seven JVMs share these cores
+jvms=0
+for node in $(pgrep -P "$cluster_pid"); do
+    for jvm in $(pgrep -P "$node"); do
+        tr '\0' ' ' <"/proc/$jvm/cmdline" | grep -q -- '-XX:TieredStopAtLevel=1 .*zrun.Runner' || fail "JVM $jvm is not C1-only"
+        jvms=$((jvms + 1))
+    done
+done
+[ "$jvms" -eq 7 ] || fail "expected 7 runner JVMs under the cluster's nodes, found $jvms"
 echo "roles: $(curl -s "$url/cluster" | tr '\n' ' ')"
 curl -s -H 'Accept: application/json' "$url/cluster" | grep -q '"leader":7' || fail "JSON /cluster lacks leader 7"
 # zrun status reads the gateway's /status, which follows the cluster within a second.
