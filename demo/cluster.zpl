@@ -30,7 +30,7 @@ runner
     output_limit = 1048576          # bytes a job may print
     max_threads = 32                # threads a job may start
     jobs_per_jvm = 5000             # recycle a JVM after this many jobs
-    c1_only = 0                     # 1: JIT with C1 only (many JVMs on few cores; zrun cluster does)
+    c1_only = 1                     # JIT with C1 only (0: tiered, C2 too: for long compute jobs)
 nodes                               # name = node id; tcp port = udp_port + 2
     0
         role = gateway

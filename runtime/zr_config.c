@@ -97,6 +97,7 @@ void zr_config_defaults(zr_config_t *config)
     config->runner_max_threads = 32;
     config->runner_jobs_per_jvm = 5000;
     config->runner_nice = 10;
+    config->runner_c1_only = 1;   /* measured: see zr_runner_config_defaults */
     config->max_pending = 1024;
     config->max_in_flight_per_client = 32;
     config->max_connections_per_client = 64;

@@ -14,16 +14,16 @@ source "$here/../system/lib.sh" "$zrun"
 source "$here/bench_lib.sh"
 java_home=$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.home/ {print $2}')
 
-labels=("as built (SerialGC, the runner's class-data archive)"
+labels=("as built (SerialGC, C1 only, the runner's class-data archive)"
         "without the runner's archive (the JDK's only)"
         "no class-data sharing at all"
-        "C1 only (-XX:TieredStopAtLevel=1)"
+        "tiered, C2 too (-XX:TieredStopAtLevel=4; c1_only = 0)"
         "ParallelGC"
         "code cache 48 MB, 2 compiler threads")
 flags=(""
        "-XX:SharedArchiveFile=$java_home/lib/server/classes.jsa"
        "-Xshare:off"
-       "-XX:TieredStopAtLevel=1"
+       "-XX:TieredStopAtLevel=4"
        "-XX:-UseSerialGC -XX:+UseParallelGC"
        "-XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=2")
 

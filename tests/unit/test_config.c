@@ -59,7 +59,7 @@ static void minimal_file_gets_defaults(void **state)
     zr_config_destroy(&config);
     config = zr_config_parse("cluster\n    election_startup_wait_ms = 0\n" TWO_NODES, "mini.zpl", err, sizeof err);
     assert_int_equal(config->timings.election_startup_wait_ms, 0);
-    assert_int_equal(config->runner_c1_only, 0);   /* tiered: C2 for long-running jobs */
+    assert_int_equal(config->runner_c1_only, 1);   /* C1 only unless the file says 0 */
     assert_string_equal(zr_config_node(config, 2)->host, "127.0.0.1");
     zr_config_destroy(&config);
 }
