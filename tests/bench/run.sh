@@ -14,6 +14,26 @@ bench() { "$zrun" bench "$@"; }
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $(java -version 2>&1 | head -n 1)"
 
+# stops a process started here and waits until it is gone (its JVMs go with it)
+stop() {
+    kill -TERM "$1" 2>/dev/null || true
+    gone() { ! kill -0 "$1" 2>/dev/null; }
+    wait_for 30 "process $1 to end" gone "$1"
+}
+# start_serve NAME [JVM FLAGS]: a fresh zrun serve (2 JVMs), logs in $WORK/NAME-logs; waits until it
+# listens and its spare has run its warm-up burst on idle CPU (measure after it); sets serve_url, serve_pid
+start_serve() {
+    ZRUN_RUNNER_JVM_FLAGS="${2:-}" "$zrun" serve --port 0 --bind 127.0.0.1 --jvms 2 --log-dir "$WORK/$1-logs" \
+        --log-level warn >"$WORK/$1.out" 2>&1 &
+    serve_pid=$!
+    PIDS+=("$serve_pid")
+    listening() { grep -q 'listening on http://' "$WORK/$1.out"; }
+    wait_for 60 "zrun serve ($1) to listen" listening "$1"
+    serve_url=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/$1.out" | head -n 1)
+    spare_warm() { cat "$WORK/$1-logs"/node-0-runner-jvm*.log 2>/dev/null | grep -q 'idle warm-up done'; }
+    wait_for 180 "the spare JVM's warm-up burst ($1)" spare_warm "$1"
+}
+
 # the baselines first, alone on the machine (a serve's idle JVMs run a warm-up job every half second)
 #
 # the floor: the same kind of classes compiled (reused javac context), loaded and run in one bare
@@ -21,15 +41,8 @@ echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 104
 floor=$(java --add-exports jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED "$here/CompilerFloor.java" 420 300)
 base_c1=$("$here/baseline_javac.sh" 10 1)
 base_c4=$("$here/baseline_javac.sh" 16 4)
-"$zrun" serve --port 0 --bind 127.0.0.1 --jvms 2 --log-dir "$WORK/serve-logs" --log-level warn >"$WORK/serve.out" 2>&1 &
-serve_pid=$!
-PIDS+=("$serve_pid")
-serve_listening() { grep -q 'listening on http://' "$WORK/serve.out"; }
-wait_for 60 "zrun serve to listen" serve_listening
-serve=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve.out" | head -n 1)
-# a serve's spare runs a burst of warm-up jobs on idle CPU after it is ready; measure after it
-spare_warm() { cat "$WORK/$1"/node-0-runner-jvm*.log 2>/dev/null | grep -q 'idle warm-up done'; }
-wait_for 180 "the spare JVM's warm-up burst" spare_warm serve-logs
+start_serve serve
+serve=$serve_url
 
 echo "== warming zrun serve's JVMs (400 distinct classes; the JIT needs a few hundred jobs)"
 bench --url "$serve" --concurrency 2 --requests 400 --warmup 0 --label "warm-up" >/dev/null
@@ -45,12 +58,6 @@ awk -v s="$(p50_of "$serve_c1")" -v f="$(p50_of "$floor")" \
 awk -v a="$(rate_of "$serve_c4")" -v b="$(rate_of "$base_c4")" -v c="$(rate_of "$serve_c1")" -v d="$(rate_of "$base_c1")" \
     'BEGIN { printf "throughput, distinct sources: %.0fx the baseline at c=1, %.0fx at c=4\n", c / d, a / b }'
 
-# stops a process started here and waits until it is gone (its JVMs go with it)
-stop() {
-    kill -TERM "$1" 2>/dev/null || true
-    gone() { ! kill -0 "$1" 2>/dev/null; }
-    wait_for 30 "process $1 to end" gone "$1"
-}
 stop "$serve_pid"
 
 # 2. fresh against fresh: a 7-node cluster, then a second zrun serve, each started anew, measured
@@ -77,26 +84,16 @@ cluster_c1=$(bench --url "$gateway" --concurrency 1 --requests 200 --warmup 20 -
 cluster_same=$(bench --url "$gateway" --concurrency 1 --requests 500 --warmup 50 --same --label "cluster (7 nodes), repeated")
 stop "$cluster_pid"
 
-"$zrun" serve --port 0 --bind 127.0.0.1 --jvms 2 --log-dir "$WORK/serve2-logs" --log-level warn >"$WORK/serve2.out" 2>&1 &
-serve2_pid=$!
-PIDS+=("$serve2_pid")
-serve2_listening() { grep -q 'listening on http://' "$WORK/serve2.out"; }
-wait_for 60 "the second zrun serve to listen" serve2_listening
-serve2=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve2.out" | head -n 1)
-wait_for 180 "the second serve's spare warm-up burst" spare_warm serve2-logs
+start_serve serve2
+serve2=$serve_url
 bench --url "$serve2" --concurrency 8 --requests 100 --warmup 0 --label "warm-up" >/dev/null
 serve_c8=$(bench --url "$serve2" --concurrency 8 --requests 400 --warmup 20 --label "serve, distinct")
 serve2_c1=$(bench --url "$serve2" --concurrency 1 --requests 200 --warmup 20 --label "serve, distinct")
 serve_same=$(bench --url "$serve2" --concurrency 1 --requests 500 --warmup 50 --same --label "serve, repeated")
-stop "$serve2_pid"
+stop "$serve_pid"
 # the same serve with the tiered JIT (C1 then C2; runner/c1_only = 0): what the C1-only default buys
-ZRUN_RUNNER_JVM_FLAGS=-XX:TieredStopAtLevel=4 "$zrun" serve --port 0 --bind 127.0.0.1 --jvms 2 \
-    --log-dir "$WORK/serve3-logs" --log-level warn >"$WORK/serve3.out" 2>&1 &
-PIDS+=("$!")
-serve3_listening() { grep -q 'listening on http://' "$WORK/serve3.out"; }
-wait_for 60 "the third zrun serve to listen" serve3_listening
-serve3=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/serve3.out" | head -n 1)
-wait_for 180 "the third serve's spare warm-up burst" spare_warm serve3-logs
+start_serve serve3 -XX:TieredStopAtLevel=4
+serve3=$serve_url
 bench --url "$serve3" --concurrency 8 --requests 100 --warmup 0 --label "warm-up" >/dev/null
 serve_tiered_c8=$(bench --url "$serve3" --concurrency 8 --requests 400 --warmup 20 --label "serve, tiered JIT, distinct")
 printf '%s\n' "$cluster_c8" "$serve_c8" "$serve_tiered_c8" "$cluster_c1" "$serve2_c1" "$cluster_same" "$serve_same"
