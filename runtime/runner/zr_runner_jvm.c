@@ -19,7 +19,6 @@
 #define SCRATCH_TMPFS "size=67108864,nr_inodes=4096,mode=0700"   /* all of a JVM's scratch files */
 #define ARG_MAX_COUNT 64
 #define EXTRA_FLAGS_MAX 16
-#define IDLE_WARM_UP_JOBS 1500   /* a spare's warm-up after ready: measured near a working JVM's speed */
 
 typedef struct {
     uint8_t *data;
@@ -117,8 +116,8 @@ static int build_argv(const zr_runner_jvm_spec_t *spec, char *argv[ARG_MAX_COUNT
     ARG("max-threads=%d", spec->max_threads);
     if (spec->no_security_manager)
         ARG("security-manager=off");
-    if (spec->background)
-        ARG("idle-warm-up=%d", IDLE_WARM_UP_JOBS);
+    if (spec->background && spec->spare_warm_up_jobs > 0)
+        ARG("idle-warm-up=%d", spec->spare_warm_up_jobs);
 #undef ARG
     argv[argc] = NULL;
     return 0;

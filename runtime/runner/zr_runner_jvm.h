@@ -21,6 +21,7 @@ typedef struct {
     int cgroup_fds[2];         /* cgroup.procs to join, or -1 */
     bool no_security_manager;  /* the runner installs none (as on JDK 24) */
     bool background;           /* a spare: only idle CPU, and it goes on warming up while idle */
+    int spare_warm_up_jobs;    /* ...this many more warm-up jobs after ready */
     bool c1_only;              /* -XX:TieredStopAtLevel=1 */
 } zr_runner_jvm_spec_t;
 

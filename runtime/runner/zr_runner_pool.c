@@ -263,7 +263,7 @@ static void spawn(pool_t *self, int index)
         .output_limit = self->config.output_limit, .max_threads = self->config.max_threads,
         .nice = self->config.nice, .no_security_manager = self->config.no_security_manager,
         .extra_flags = getenv("ZRUN_RUNNER_JVM_FLAGS"), .background = slot->background,
-        .c1_only = self->config.c1_only,
+        .c1_only = self->config.c1_only, .spare_warm_up_jobs = self->config.spare_warm_up_jobs,
     };
     zr_runner_cgroup_join_fds(slot->cgroup, spec.cgroup_fds);
     zr_runner_cgroup_mark(slot->cgroup);
@@ -430,6 +430,9 @@ static void decide(pool_t *self)
     for (int i = 0; i < self->slot_count; i++) {
         bool starved = zr_runner_sched_state(self->sched, i) == ZR_SLOT_STARTING
                        && now >= self->slots[i].background_until;
+        if (self->slots[i].background && starved && !short_of_jvms)
+            zr_info(self->log, "JVM %d: not ready after %d ms on idle CPU (a busy machine): it warms at the "
+                    "work's priority", i, BACKGROUND_START_MS);
         if (self->slots[i].background && (short_of_jvms || starved))
             to_work_priority(self, i);
     }

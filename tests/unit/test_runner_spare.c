@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #define HEAP_MB 96
+#define SPARE_DEADLINE_MS 180000   /* generous: on a busy machine a spare waits 10 s for idle CPU, then
+                                      starts at nice 10 beside the load */
+#define BURST 60                   /* the spare's warm-up burst here (1500 in service) */
 
 static zactor_t *pool;
 static char log_dir[] = "/tmp/zrun-spare-test-XXXXXX";
@@ -25,6 +28,7 @@ static int start_pool(void **state)
         return -1;
     config.log_dir = log_dir;   /* its own: the test reads the JVMs' logs */
     config.spare_jvms = 1;
+    config.spare_warm_up_jobs = BURST;
     config.heap_mb = HEAP_MB;
     pool = zr_runner_pool_new(&config);
     return pool ? 0 : -1;
@@ -38,11 +42,11 @@ static int stop_pool(void **state)
     return system(command) == 0 ? 0 : -1;
 }
 
-/* Lines of the pool's JVM logs (node-0-runner-jvm*.log) that contain text. */
-static int jvm_log_lines(const char *text)
+/* Lines of the log files (a glob in the log directory) that contain text. */
+static int log_lines(const char *files, const char *text)
 {
     char command[512];
-    snprintf(command, sizeof command, "cat %s/node-*-runner-jvm*.log | grep -c '%s'", log_dir, text);
+    snprintf(command, sizeof command, "cat %s/%s | grep -c '%s'", log_dir, files, text);
     FILE *grep = popen(command, "r");
     int count = 0;
     if (grep && fscanf(grep, "%d", &count) != 1)
@@ -52,11 +56,22 @@ static int jvm_log_lines(const char *text)
     return count;
 }
 
-/* Polls the pool's figures until `idle` JVMs are ready, within the tests' deadline. */
+static int jvm_log_lines(const char *text)
+{
+    return log_lines("node-*-runner-jvm*.log", text);
+}
+
+/* The pool's own log: how often it raised a spare that found no idle CPU to warm on. */
+static int spares_starved(void)
+{
+    return log_lines("node-*-runner.log", "on idle CPU (a busy machine)");
+}
+
+/* Polls the pool's figures until `idle` JVMs are ready, within the deadline. */
 static zr_pool_stats_t wait_for_idle(uint32_t idle)
 {
     zr_pool_stats_t stats = { 0 };
-    int64_t deadline = zclock_mono() + TEST_RUNNER_DEADLINE_MS;
+    int64_t deadline = zclock_mono() + SPARE_DEADLINE_MS;
     while (zclock_mono() < deadline) {
         assert_true(test_runner_stats(pool, &stats));
         if (stats.idle == idle && stats.starting == 0)
@@ -107,13 +122,16 @@ static int jvms_under(int policy)
     return count;
 }
 
-/* As root, the refill warms at SCHED_IDLE and the JVM that works runs at SCHED_BATCH. */
-static void expect_one_idle_refill_beside_the_working_jvm(void)
+/* With both JVMs ready: as root, the JVM that works runs at SCHED_BATCH and the spare at SCHED_IDLE,
+ * unless the pool said it raised the spare for want of idle CPU (a machine kept busy, as in the
+ * suite's loaded run) after `starved_before`. Ready JVMs are never raised for that, so no race. */
+static void expect_spare_on_idle_cpu(int starved_before)
 {
     if (geteuid() != 0)
-        return;   /* the pool cannot raise a policy again without CAP_SYS_NICE: no idle refills */
-    assert_int_equal(jvms_under(SCHED_IDLE), 1);
-    assert_int_equal(jvms_under(SCHED_BATCH), 1);
+        return;   /* the pool cannot raise a policy again without CAP_SYS_NICE: no idle spares */
+    int idle = jvms_under(SCHED_IDLE), batch = jvms_under(SCHED_BATCH);
+    assert_int_equal(idle + batch, 2);
+    assert_int_equal(idle, spares_starved() > starved_before ? 0 : 1);
 }
 
 static const char hog[] = "public class Hog { public String run() { java.util.List<long[]> all = "
@@ -139,33 +157,37 @@ static void pool_keeps_a_warm_spare_beside_its_working_jvm(void **state)
     zr_pool_stats_t stats = wait_for_idle(2);
     assert_int_equal(stats.jvms, 1);
     assert_int_equal(stats.spawns, 2);
-    expect_one_idle_refill_beside_the_working_jvm();   /* the spare started at SCHED_IDLE too */
+    if (geteuid() == 0)   /* the spare's child put itself on idle CPU before exec (its jail says so) */
+        assert_int_equal(jvm_log_lines("SCHED_IDLE until it takes its first job"), 1);
+    expect_spare_on_idle_cpu(0);
 }
 
 static void a_killed_jvm_is_replaced_by_the_spare_and_refilled(void **state)
 {
+    int starved = spares_starved();
     kill_then_serve(1);
     zr_pool_stats_t stats = wait_for_idle(2);   /* the killed JVM's slot warmed up again */
     assert_int_equal(stats.deaths, 1);
     assert_int_equal(stats.spawns, 3);
-    expect_one_idle_refill_beside_the_working_jvm();
+    expect_spare_on_idle_cpu(starved);
 }
 
 /* The JVM that served after the first kill dies too: the refill takes the next job and with it the
  * work's priority, and a new refill starts on idle CPU. */
 static void a_refill_works_at_the_work_priority_once_it_takes_a_job(void **state)
 {
+    int starved = spares_starved();
     kill_then_serve(3);
     zr_pool_stats_t stats = wait_for_idle(2);
     assert_int_equal(stats.deaths, 2);
     assert_int_equal(stats.spawns, 4);
-    expect_one_idle_refill_beside_the_working_jvm();
+    expect_spare_on_idle_cpu(starved);
 }
 
 /* Waits until the JVM logs hold at least `lines` lines with text. */
 static void wait_for_log_lines(const char *text, int lines)
 {
-    int64_t deadline = zclock_mono() + TEST_RUNNER_DEADLINE_MS;
+    int64_t deadline = zclock_mono() + SPARE_DEADLINE_MS;
     while (jvm_log_lines(text) < lines && zclock_mono() < deadline)
         zclock_sleep(100);   /* poll interval: nothing is synchronised by it */
     assert_in_range(jvm_log_lines(text), lines, 1000000);
@@ -175,7 +197,9 @@ static void wait_for_log_lines(const char *text, int lines)
  * warm-up job after each half second without a job (logged at the 1st, 2nd, 4th... of each JVM). */
 static void idle_jvms_keep_warm_with_a_warm_up_job_every_half_second(void **state)
 {
-    wait_for_log_lines("idle warm-up done: 1500 more jobs", 1);
+    char burst_done[64];
+    snprintf(burst_done, sizeof burst_done, "idle warm-up done: %d more jobs", BURST);
+    wait_for_log_lines(burst_done, 1);
     wait_for_log_lines("idle warm-up jobs so far", jvm_log_lines("idle warm-up jobs so far") + 2);
 }
 
