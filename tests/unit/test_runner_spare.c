@@ -18,6 +18,7 @@
 #define BURST 60                   /* the spare's warm-up burst here (1500 in service) */
 
 static zactor_t *pool;
+/* mkdtemp() template: the six X are replaced by a unique suffix in start_pool */
 static char log_dir[] = "/tmp/zrun-spare-test-XXXXXX";
 
 static int start_pool(void **state)
