@@ -61,6 +61,7 @@ static const number_key_t runner_keys[] = {
     INT_KEY("jobs_per_jvm", runner_jobs_per_jvm, 1, 10000000),
     INT_KEY("nice", runner_nice, 0, 19),
     INT_KEY("c1_only", runner_c1_only, 0, 1),
+    INT_KEY("idle_warm_up_jobs", runner_idle_warm_up_jobs, 0, 1000000),
 };
 
 typedef struct {
@@ -98,6 +99,7 @@ void zr_config_defaults(zr_config_t *config)
     config->runner_jobs_per_jvm = 5000;
     config->runner_nice = 10;
     config->runner_c1_only = 1;   /* measured: see zr_runner_config_defaults */
+    config->runner_idle_warm_up_jobs = 1500;
     config->max_pending = 1024;
     config->max_in_flight_per_client = 32;
     config->max_connections_per_client = 64;

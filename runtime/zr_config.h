@@ -34,6 +34,7 @@ typedef struct {
     int runner_jobs_per_jvm;
     int runner_nice;               /* JVMs run SCHED_BATCH at this nice level, below the node */
     int runner_c1_only;            /* 1: the JVMs' JIT stops at C1 (-XX:TieredStopAtLevel=1) */
+    int runner_idle_warm_up_jobs;  /* each JVM's warm-up jobs on idle CPU after ready; 0: none */
     /* members only (runtime/zr_keys.h): the key directory `zrun keygen` made, or insecure */
     char keys_dir[512];            /* empty: not set (a process then refuses to start) */
     int insecure;                  /* 1: no CURVE, no datagram authentication (loudly logged) */

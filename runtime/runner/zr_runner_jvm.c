@@ -116,8 +116,8 @@ static int build_argv(const zr_runner_jvm_spec_t *spec, char *argv[ARG_MAX_COUNT
     ARG("max-threads=%d", spec->max_threads);
     if (spec->no_security_manager)
         ARG("security-manager=off");
-    if (spec->background && spec->spare_warm_up_jobs > 0)
-        ARG("idle-warm-up=%d", spec->spare_warm_up_jobs);
+    if (spec->idle_warm_up_jobs > 0)
+        ARG("idle-warm-up=%d", spec->idle_warm_up_jobs);
 #undef ARG
     argv[argc] = NULL;
     return 0;
@@ -314,9 +314,9 @@ long zr_runner_jvm_rss_kb(const zr_runner_jvm_t *self)
     return kb;
 }
 
-/* One pass over the JVM's threads; a thread started meanwhile inherits from its (moved or not)
- * creator, hence the second pass. */
-static int move_threads(pid_t pid, int nice)
+/* One pass over the JVM's threads, to policy (and nice, if above 0); a thread started meanwhile
+ * inherits from its (moved or not) creator, hence the second pass. */
+static int move_threads(pid_t pid, int policy, int nice)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/task", (int) pid);
@@ -329,7 +329,7 @@ static int move_threads(pid_t pid, int nice)
         pid_t tid = (pid_t) atoi(entry->d_name);
         if (tid <= 0)
             continue;
-        if (sched_setscheduler(tid, SCHED_BATCH, &none) != 0 && errno != ESRCH)
+        if (sched_setscheduler(tid, policy, &none) != 0 && errno != ESRCH)
             failed = -1;
         else if (nice > 0 && setpriority(PRIO_PROCESS, (id_t) tid, nice) != 0 && errno != ESRCH)
             failed = -1;
@@ -338,8 +338,18 @@ static int move_threads(pid_t pid, int nice)
     return failed;
 }
 
+static int move_all_threads(pid_t pid, int policy, int nice)
+{
+    int first = move_threads(pid, policy, nice);
+    return move_threads(pid, policy, nice) == 0 && first == 0 ? 0 : -1;
+}
+
 int zr_runner_jvm_to_work_priority(const zr_runner_jvm_t *self, int nice)
 {
-    int first = move_threads(self->pid, nice);
-    return move_threads(self->pid, nice) == 0 && first == 0 ? 0 : -1;
+    return move_all_threads(self->pid, SCHED_BATCH, nice);
+}
+
+int zr_runner_jvm_to_idle_cpu(const zr_runner_jvm_t *self)
+{
+    return move_all_threads(self->pid, SCHED_IDLE, 0);
 }

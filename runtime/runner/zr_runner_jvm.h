@@ -20,8 +20,8 @@ typedef struct {
     int nice;                  /* 0..19: the JVM's nice level (the node's threads stay at theirs) */
     int cgroup_fds[2];         /* cgroup.procs to join, or -1 */
     bool no_security_manager;  /* the runner installs none (as on JDK 24) */
-    bool background;           /* a spare: only idle CPU, and it goes on warming up while idle */
-    int spare_warm_up_jobs;    /* ...this many more warm-up jobs after ready */
+    bool background;           /* a spare: only idle CPU (SCHED_IDLE) from its start */
+    int idle_warm_up_jobs;     /* warm-up jobs more after ready, until the first job (on idle CPU) */
     bool c1_only;              /* -XX:TieredStopAtLevel=1 */
 } zr_runner_jvm_spec_t;
 
@@ -50,6 +50,9 @@ void zr_runner_jvm_consume(zr_runner_jvm_t *self, const zr_runner_reply_t *reply
 /* A spare taken into service: every thread of the JVM from SCHED_IDLE to the work's SCHED_BATCH at
  * nice (raising a policy needs CAP_SYS_NICE). 0, or -1 if a thread could not be moved. */
 int zr_runner_jvm_to_work_priority(const zr_runner_jvm_t *self, int nice);
+/* A ready JVM that has not taken a job yet: every thread to SCHED_IDLE, where it runs its warm-up
+ * jobs on CPU no one else wants. 0, or -1 if a thread could not be moved. */
+int zr_runner_jvm_to_idle_cpu(const zr_runner_jvm_t *self);
 
 /* Resident memory of the JVM in KiB (from /proc), or -1. */
 long zr_runner_jvm_rss_kb(const zr_runner_jvm_t *self);

@@ -41,7 +41,7 @@ typedef struct {
     zr_runner_cgroup_t *cgroup; /* NULL when the machine has none */
     char workdir[PATH_MAX];
     char log_path[PATH_MAX];
-    bool background;            /* a spare refill at SCHED_IDLE, not yet given a job */
+    bool background;            /* at SCHED_IDLE, not yet given a job: a spare starting, or any JVM ready */
     int64_t background_until;   /* ...and while it is not ready, at most until then */
 } slot_t;
 
@@ -228,13 +228,25 @@ static int foreground_jvms(const pool_t *self)
     return count;
 }
 
+/* A JVM may be put on idle CPU (SCHED_IDLE) only where the pool may raise it again when it is
+ * needed: that takes CAP_SYS_NICE (here: root). */
+static bool may_use_idle_cpu(void)
+{
+    return geteuid() == 0;
+}
+
 /* A spare (a slot past `jvms` at start; later, any JVM started while the pool has its full working
- * set) warms on idle CPU only, so the jobs running beside it keep theirs, and goes on warming while
- * idle. Only where the pool may raise it again when it is needed (CAP_SYS_NICE; here: root). */
+ * set) starts on idle CPU, so the jobs running beside it keep theirs. */
 static bool spare_in_background(const pool_t *self, int index)
 {
     bool spare = self->started ? working_jvms(self) >= self->config.jvms : index >= self->config.jvms;
-    return spare && geteuid() == 0;
+    return spare && may_use_idle_cpu();
+}
+
+/* Every JVM, once ready and until its first job, runs the warm-up burst on idle CPU. */
+static int idle_warm_up_jobs(const pool_t *self)
+{
+    return may_use_idle_cpu() ? self->config.idle_warm_up_jobs : 0;
 }
 
 /* A spare refill takes its first job, or the pool is short of warm JVMs: it works at the work's
@@ -263,7 +275,7 @@ static void spawn(pool_t *self, int index)
         .output_limit = self->config.output_limit, .max_threads = self->config.max_threads,
         .nice = self->config.nice, .no_security_manager = self->config.no_security_manager,
         .extra_flags = getenv("ZRUN_RUNNER_JVM_FLAGS"), .background = slot->background,
-        .c1_only = self->config.c1_only, .spare_warm_up_jobs = self->config.spare_warm_up_jobs,
+        .c1_only = self->config.c1_only, .idle_warm_up_jobs = idle_warm_up_jobs(self),
     };
     zr_runner_cgroup_join_fds(slot->cgroup, spec.cgroup_fds);
     zr_runner_cgroup_mark(slot->cgroup);
@@ -339,6 +351,25 @@ static void on_done(pool_t *self, int index, const zr_runner_reply_t *reply)
     }
 }
 
+/* A JVM said it is warm. With an idle warm-up burst it goes on warming on idle CPU until its first
+ * job raises it; without, a spare raised before its child lowered itself is raised again. */
+static void on_ready(pool_t *self, int index, unsigned warmup_ms)
+{
+    slot_t *slot = &self->slots[index];
+    zr_info(self->log, "JVM %d: ready after %u ms of warm-up", index, warmup_ms);
+    if (idle_warm_up_jobs(self) > 0) {
+        slot->background = true;
+        if (zr_runner_jvm_to_idle_cpu(slot->jvm) != 0)
+            zr_warn(self->log, "JVM %d: could not put it on idle CPU: %s", index, strerror(errno));
+        else
+            zr_debug(self->log, "JVM %d: warms on idle CPU until its first job", index);
+    } else if (!slot->background && sched_getscheduler(zr_runner_jvm_pid(slot->jvm)) == SCHED_IDLE) {
+        slot->background = true;
+        to_work_priority(self, index);
+    }
+    zr_runner_sched_ready(self->sched, index, zr_clock_now_ms(&self->clock));
+}
+
 /* Handles every whole frame buffered from the slot's JVM. */
 static void drain_replies(pool_t *self, int index)
 {
@@ -352,14 +383,8 @@ static void drain_replies(pool_t *self, int index)
             jvm_ended(self, index, "sent a malformed reply");
             return;
         }
-        if (kind == ZR_RUNNER_REPLY_READY) {
-            zr_info(self->log, "JVM %d: ready after %u ms of warm-up", index, reply.warmup_ms);
-            if (!slot->background && sched_getscheduler(zr_runner_jvm_pid(slot->jvm)) == SCHED_IDLE) {
-                slot->background = true;   /* raised before its child lowered itself: again */
-                to_work_priority(self, index);
-            }
-            zr_runner_sched_ready(self->sched, index, zr_clock_now_ms(&self->clock));
-        }
+        if (kind == ZR_RUNNER_REPLY_READY)
+            on_ready(self, index, reply.warmup_ms);
         zr_runner_jvm_consume(slot->jvm, &reply);   /* before on_done may kill the JVM */
         if (kind == ZR_RUNNER_REPLY_DONE)
             on_done(self, index, &reply);
@@ -413,6 +438,27 @@ static void run_expiry(pool_t *self, zr_expiry_t expiry, int index, uint64_t job
     answer_text(self, job_id, ZR_JOB_LIMIT, text);
 }
 
+/* A spare still starting on idle CPU (SCHED_IDLE). */
+static bool starting_in_background(const pool_t *self, int index)
+{
+    return self->slots[index].background && zr_runner_sched_state(self->sched, index) == ZR_SLOT_STARTING;
+}
+
+/* JVMs on idle CPU go to the work's priority when the pool is short of working JVMs (they are
+ * needed now), and a starting spare that idle CPU starved (a busy machine) after BACKGROUND_START_MS. */
+static void raise_when_needed(pool_t *self, int64_t now)
+{
+    bool short_of_jvms = foreground_jvms(self) < self->config.jvms;
+    for (int i = 0; i < self->slot_count; i++) {
+        bool starved = starting_in_background(self, i) && now >= self->slots[i].background_until;
+        if (starved && !short_of_jvms)
+            zr_info(self->log, "JVM %d: not ready after %d ms on idle CPU (a busy machine): it warms at the "
+                    "work's priority", i, BACKGROUND_START_MS);
+        if (self->slots[i].background && (short_of_jvms || starved))
+            to_work_priority(self, i);
+    }
+}
+
 /* Carries out every decision that is due, until none is. */
 static void decide(pool_t *self)
 {
@@ -426,16 +472,7 @@ static void decide(pool_t *self)
         answer_text(self, job_id, ZR_JOB_INTERNAL, "No Java runner could be started on this node");
     while (zr_runner_sched_next_spawn(self->sched, now, &index))
         spawn(self, index);
-    bool short_of_jvms = foreground_jvms(self) < self->config.jvms;   /* the spares are needed now */
-    for (int i = 0; i < self->slot_count; i++) {
-        bool starved = zr_runner_sched_state(self->sched, i) == ZR_SLOT_STARTING
-                       && now >= self->slots[i].background_until;
-        if (self->slots[i].background && starved && !short_of_jvms)
-            zr_info(self->log, "JVM %d: not ready after %d ms on idle CPU (a busy machine): it warms at the "
-                    "work's priority", i, BACKGROUND_START_MS);
-        if (self->slots[i].background && (short_of_jvms || starved))
-            to_work_priority(self, i);
-    }
+    raise_when_needed(self, now);
     while (zr_runner_sched_next_assignment(self->sched, now, &index, &job_id))
         run_assignment(self, index, job_id);
 }
@@ -559,9 +596,9 @@ static long poll_timeout(const pool_t *self, int64_t start_deadline)
 {
     int64_t now = zr_clock_now_ms(&self->clock);
     int64_t timeout = zr_runner_sched_timeout(self->sched, now);
-    for (int i = 0; i < self->slot_count; i++) {   /* a spare refill that may be starved */
+    for (int i = 0; i < self->slot_count; i++) {   /* a starting spare that may be starved */
         int64_t left = self->slots[i].background_until > now ? self->slots[i].background_until - now : 0;
-        if (self->slots[i].background && zr_runner_sched_state(self->sched, i) == ZR_SLOT_STARTING)
+        if (starting_in_background(self, i))
             timeout = timeout < 0 || left < timeout ? left : timeout;
     }
     if (!self->started) {

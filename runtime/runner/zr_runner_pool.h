@@ -17,7 +17,8 @@ typedef struct {
     int jobs_per_jvm;         /* a JVM is recycled after this many jobs */
     int nice;                 /* 0..19: JVMs run this much below the node's own threads */
     bool c1_only;             /* the JIT stops at C1: far less compiling, for many JVMs on few cores */
-    int spare_warm_up_jobs;   /* a spare's burst of warm-up jobs after ready, on idle CPU */
+    int idle_warm_up_jobs;    /* each JVM's burst of warm-up jobs after ready, on idle CPU, until its
+                                 first job (as root: the pool must raise it again); 0: none */
     const char *java;         /* path of the java launcher */
     const char *classes_dir;  /* where the runner's .class files are */
     const char *scratch_dir;  /* the only place jobs may write files */

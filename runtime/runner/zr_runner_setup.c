@@ -30,8 +30,8 @@ void zr_runner_config_defaults(zr_runner_config_t *config)
          * against 475-487, c=1 p50 the same (2.3-2.6 ms); a fresh 7-node cluster 1.36x. C2 wins
          * only on long compute: a 450 ms arithmetic loop ran 23% longer with C1 alone. */
         .c1_only = true,
-        /* measured: 1500 more warm-up jobs bring a spare near a working JVM's per-job time */
-        .spare_warm_up_jobs = 1500,
+        /* measured: 1500 more warm-up jobs bring a JVM near a working JVM's per-job time */
+        .idle_warm_up_jobs = 1500,
         .java = "java",
         .classes_dir = ZRUN_JAVA_CLASSES,
         .scratch_dir = "/tmp/zrun-scratch",
@@ -52,6 +52,7 @@ void zr_runner_config_from_cluster(zr_runner_config_t *config, const zr_config_t
     config->jobs_per_jvm = cluster->runner_jobs_per_jvm;
     config->nice = cluster->runner_nice;
     config->c1_only = cluster->runner_c1_only != 0;
+    config->idle_warm_up_jobs = cluster->runner_idle_warm_up_jobs;
     config->log_dir = cluster->log_dir;
     config->node_id = node_id;
 }

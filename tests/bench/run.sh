@@ -20,8 +20,12 @@ stop() {
     gone() { ! kill -0 "$1" 2>/dev/null; }
     wait_for 30 "process $1 to end" gone "$1"
 }
-# start_serve NAME [JVM FLAGS]: a fresh zrun serve (2 JVMs), logs in $WORK/NAME-logs; waits until it
-# listens and its spare has run its warm-up burst on idle CPU (measure after it); sets serve_url, serve_pid
+# bursts_over DIR N: N JVMs (logs in DIR) have ended their warm-up burst on idle CPU after ready
+# (1500 jobs, or fewer if a job came first): each system is measured after it, so it does not weigh
+# on the measure
+bursts_over() { [ "$(cat "$1"/node-*-runner-jvm*.log 2>/dev/null | grep -c 'idle warm-up \(done\|stopped\)')" -ge "$2" ]; }
+# start_serve NAME [JVM FLAGS]: a fresh zrun serve (2 JVMs and a spare), logs in $WORK/NAME-logs; waits
+# until it listens and its three JVMs have run their warm-up burst; sets serve_url, serve_pid
 start_serve() {
     ZRUN_RUNNER_JVM_FLAGS="${2:-}" "$zrun" serve --port 0 --bind 127.0.0.1 --jvms 2 --log-dir "$WORK/$1-logs" \
         --log-level warn >"$WORK/$1.out" 2>&1 &
@@ -30,8 +34,7 @@ start_serve() {
     listening() { grep -q 'listening on http://' "$WORK/$1.out"; }
     wait_for 60 "zrun serve ($1) to listen" listening "$1"
     serve_url=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/$1.out" | head -n 1)
-    spare_warm() { cat "$WORK/$1-logs"/node-0-runner-jvm*.log 2>/dev/null | grep -q 'idle warm-up done'; }
-    wait_for 180 "the spare JVM's warm-up burst ($1)" spare_warm "$1"
+    wait_for 300 "the JVMs' warm-up bursts ($1)" bursts_over "$WORK/$1-logs" 3
 }
 
 # the baselines first, alone on the machine (a serve's idle JVMs run a warm-up job every half second)
@@ -62,7 +65,8 @@ stop "$serve_pid"
 
 # 2. fresh against fresh: a 7-node cluster, then a second zrun serve, each started anew, measured
 # alone on the machine (idle JVMs run a warm-up job every half second, which would weigh on the
-# other) and given the same short warm-up, so neither has the other's head start
+# other), each after its JVMs' warm-up bursts, and given the same short warm-up, so neither has the
+# other's head start
 base=$(free_base_port)
 gateway="http://127.0.0.1:$((base + 99))"
 "$zrun" cluster --nodes 7 --base-port "$base" --http-port "$((base + 99))" --log-dir "$WORK/logs" --log-level warn \
@@ -78,6 +82,7 @@ first_ms=$(( ($(date +%s%N) - first_start) / 1000000 ))
 [ "$first" = "answer 4242" ] || echo "the first request after ready was answered '$first'" >&2
 echo "== 2. a fresh 7-node cluster against a fresh zrun serve (2 JVMs), each alone, the same short warm-up (100 distinct, c=8)"
 echo "$(grep -m1 '^cluster: ready after' "$WORK/cluster.out"); the first request after it took $first_ms ms"
+wait_for 300 "the cluster's JVMs' warm-up bursts" bursts_over "$WORK/logs" 7
 bench --url "$gateway" --concurrency 8 --requests 100 --warmup 0 --label "warm-up" >/dev/null
 cluster_c8=$(bench --url "$gateway" --concurrency 8 --requests 400 --warmup 20 --label "cluster (7 nodes), distinct")
 cluster_c1=$(bench --url "$gateway" --concurrency 1 --requests 200 --warmup 20 --label "cluster (7 nodes), distinct")

@@ -60,6 +60,7 @@ static void minimal_file_gets_defaults(void **state)
     config = zr_config_parse("cluster\n    election_startup_wait_ms = 0\n" TWO_NODES, "mini.zpl", err, sizeof err);
     assert_int_equal(config->timings.election_startup_wait_ms, 0);
     assert_int_equal(config->runner_c1_only, 1);   /* C1 only unless the file says 0 */
+    assert_int_equal(config->runner_idle_warm_up_jobs, 1500);
     assert_string_equal(zr_config_node(config, 2)->host, "127.0.0.1");
     zr_config_destroy(&config);
 }
@@ -84,6 +85,7 @@ static const bad_case_t bad_cases[] = {
     { "runner\n    jvms = 0\n" TWO_NODES, "runner/jvms: 0 is out of range" },
     { "runner\n    colour = red\n" TWO_NODES, "unknown key 'runner/colour'" },
     { "runner\n    c1_only = 2\n" TWO_NODES, "runner/c1_only: 2 is out of range 0..1" },
+    { "runner\n    idle_warm_up_jobs = -1\n" TWO_NODES, "runner/idle_warm_up_jobs: -1 is out of range 0..1000000" },
     { "nodes\n    one\n        udp_port = 1\n        http_port = 2\n", "nodes/one" },
     { "nodes\n    1\n        http_port = 9013\n", "nodes/1/udp_port: missing" },
     { "nodes\n    1\n        udp_port = 70000\n        http_port = 9013\n", "nodes/1/udp_port: 70000 is out of range" },

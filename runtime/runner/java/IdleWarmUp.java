@@ -1,14 +1,14 @@
-/* IdleWarmUp: what a runner JVM runs while no job comes, on a thread of its own: a spare's warm-up burst after
- * ready, then, for every JVM, one warm-up job after each half second without a job, so its JIT and caches stay warm. */
+/* IdleWarmUp: what a runner JVM runs while no job comes, on a thread of its own: a burst of warm-up jobs
+ * after ready, until the first job, then one after each half second without a job: its JIT and caches stay warm. */
 package zrun;
 
 /**
  * Measured on the 2-core machine: 120 warm-up jobs leave a JVM at several times a working one's
  * per-job time, and a JVM idle for 5 s answers its next job 2-5x slower than one idle for 0.5 s
- * (its code and data have left the CPU caches). So a spare (started at SCHED_IDLE, taking a job only
- * when a working JVM was killed or recycled) first runs `burst` more warm-up jobs until its first
- * job, and every JVM runs one warm-up job whenever TICK_MS passed without a job (about 3 ms of CPU
- * per half second idle). Every job, warm-up or real, runs under the runner's job lock, so a job
+ * (its code and data have left the CPU caches). So every JVM, once ready, runs `burst` more warm-up
+ * jobs until its first job (the pool puts a ready JVM on idle CPU, SCHED_IDLE, until that job; a
+ * spare may wait long for it), and one warm-up job whenever TICK_MS passed without a job (about 3 ms
+ * of CPU per half second idle). Every job, warm-up or real, runs under the runner's job lock, so a job
  * that comes during a warm-up job waits for that one only.
  */
 final class IdleWarmUp {
@@ -32,7 +32,7 @@ final class IdleWarmUp {
         this.job = job;
     }
 
-    /** Starts the thread: `burst` warm-up jobs first (a spare's; 0 for others), then the ticks. */
+    /** Starts the thread: `burst` warm-up jobs first (0: none), then the ticks. */
     static IdleWarmUp start(Object jobLock, int burst, WarmUpJob job) {
         IdleWarmUp warmUp = new IdleWarmUp(jobLock, burst, job);
         Thread thread = new Thread(warmUp::warm, "zrun-idle-warm-up");

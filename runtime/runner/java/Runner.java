@@ -56,7 +56,7 @@ public final class Runner {
     private final Path scratch;
     private ProtectionDomain jobDomain;
     private JvmState defaults;
-    /** A spare's warm-up jobs after ready (IdleWarmUp); 0: none. */
+    /** Warm-up jobs after ready, until the first job (IdleWarmUp); 0: none. */
     private final int idleWarmUp;
     private int warmUpJobs;
     /** Held around every job, warm-up or real: one job at a time in this JVM. */
@@ -73,8 +73,8 @@ public final class Runner {
     }
 
     /** Arguments: scratch=DIR output-limit=BYTES max-threads=N [security-manager=off] [idle-warm-up=JOBS]
-     *  idle-warm-up: a spare (started at the lowest CPU priority) runs JOBS more warm-up jobs after it
-     *  said ready, until its first job; every JVM runs one after each half second idle: see IdleWarmUp. */
+     *  idle-warm-up: JOBS more warm-up jobs after ready, until the first job (the pool has put the JVM
+     *  on idle CPU meanwhile); every JVM runs one after each half second idle: see IdleWarmUp. */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>();
         for (String arg : args) {
