@@ -31,6 +31,7 @@ runner
     max_threads = 32                # threads a job may start
     jobs_per_jvm = 5000             # recycle a JVM after this many jobs
     c1_only = 1                     # JIT with C1 only (0: tiered, C2 too: for long compute jobs)
+    idle_warm_up_jobs = 1500        # warm-up jobs a ready JVM runs on idle CPU until its first job (as root)
 nodes                               # name = node id; tcp port = udp_port + 2
     0
         role = gateway
