@@ -1,6 +1,14 @@
 /* zr_actor: a start-up handshake on top of zactor_new, whose own signal carries no verdict.
  * After the zactor signal the actor sends "OK" or "ERROR <reason>" on its pipe. */
 #include "runtime/zr_actor.h"
+#include <pthread.h>
+
+void zr_actor_name(const char *name)
+{
+    char thread_name[16];   /* the kernel keeps 15 characters and the NUL */
+    snprintf(thread_name, sizeof thread_name, "zr-%s", name);
+    pthread_setname_np(pthread_self(), thread_name);
+}
 
 void zr_actor_accept(zsock_t *pipe)
 {

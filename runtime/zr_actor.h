@@ -15,6 +15,9 @@ zactor_t *zr_actor_await(zactor_t **actor_p, char *err, size_t err_size);
 /* Sends $TERM, waits for the thread to end, and sets *actor_p to NULL. */
 void zr_actor_stop(zactor_t **actor_p);
 
+/* Names the calling actor's thread "zr-<name>" (cut to the kernel's 15 characters), so that
+ * `top -H`, `ps -L` and `perf` tell the actors apart. */
+void zr_actor_name(const char *name);
 /* Called by the actor once its sockets are up: the owner's zr_actor_start returns it. */
 void zr_actor_ready(zsock_t *pipe);
 /* Called by the actor when it cannot start; the actor must return right after. */

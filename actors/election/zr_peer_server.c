@@ -323,6 +323,7 @@ static int poll_timeout(peer_server_t *self)
 
 void zr_peer_server_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("peer-server");
     peer_server_t self = { .env = args, .incarnation = ((const zr_env_t *) args)->incarnation };
     char err[256] = "";
     if (peer_server_start(&self, err, sizeof err) != 0) {

@@ -269,6 +269,7 @@ static int poll_timeout(gateway_t *self)
 
 void zr_gateway_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("gateway");
     gateway_t self = { .env = args };
     char err[400] = "";
     if (gateway_start(&self, err, sizeof err) != 0) {

@@ -194,6 +194,7 @@ static int poll_timeout(heartbeat_t *self)
 
 void zr_heartbeat_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("heartbeat");
     heartbeat_t self = { .env = args };
     char err[256] = "";
     if (heartbeat_start(&self, err, sizeof err) != 0) {

@@ -133,6 +133,7 @@ static bool wait_once(collector_t *self, zsock_t *pipe)
 
 void zr_status_collector_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("status");
     collector_t self = { .env = args };
     self.log = zr_log_open(self.env->config->log_dir, self.env->node_id, "status");
     self.board = zr_status_board_new(self.env->config, self.env->node_id);

@@ -177,6 +177,7 @@ static void serve(process_t *self, zsock_t *pipe)
 
 void zr_process_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("process");
     const zr_process_args_t *given = args;
     zr_actor_accept(pipe);   /* the runner pool takes seconds: let several processes start at once */
     process_t self = { 0 };

@@ -165,6 +165,7 @@ static bool handle_pipe(monitor_t *self, zsock_t *pipe)
 
 void zr_monitor_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("monitor");
     monitor_t self = { 0 };
     char err[256] = "";
     if (monitor_start(&self, args, err, sizeof err) != 0) {

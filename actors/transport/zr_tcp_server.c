@@ -146,6 +146,7 @@ static bool handle_pipe(tcp_server_t *self, zsock_t *pipe)
 
 void zr_tcp_server_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("tcp-server");
     tcp_server_t self = { 0 };
     char err[256] = "";
     if (server_start(&self, args, err, sizeof err) != 0) {

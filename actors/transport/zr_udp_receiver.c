@@ -165,6 +165,7 @@ static void receiver_stop(receiver_t *self)
 
 void zr_udp_receiver_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("udp-receiver");
     receiver_t self = { 0 };
     char err[256] = "";
     if (receiver_start(&self, args, err, sizeof err) != 0) {

@@ -65,6 +65,7 @@ static void answer_stats(sender_t *self, zsock_t *pipe)
 
 void zr_udp_sender_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("udp-sender");
     sender_t self = { 0 };
     char err[256] = "";
     if (sender_start(&self, args, err, sizeof err) != 0) {

@@ -147,6 +147,7 @@ static zr_metrics_t *collect_stats(void *arg)
 
 void zr_follower_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("follower");
     follower_t self = { .role = *(zr_role_args_t *) args };
     const zr_env_t *env = self.role.env;
     self.log = zr_log_open(env->config->log_dir, env->node_id, "follower");

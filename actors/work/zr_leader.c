@@ -355,6 +355,7 @@ static int64_t after_wake_up(leader_t *self)
 
 void zr_leader_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("leader");
     leader_t self = { .role = *(zr_role_args_t *) args };
     leader_start(&self, pipe);
     zr_actor_ready(pipe);

@@ -255,6 +255,7 @@ static void notice_pause(worker_t *self)
 
 void zr_worker_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("worker");
     const zr_worker_args_t *given = args;
     worker_t self = { .env = given->env, .pool = given->pool, .slots = given->slots };
     char err[256] = "";

@@ -3,6 +3,7 @@
 #include "runtime/http/zr_http_front.h"
 #include "runtime/http/zr_http_server.h"
 #include "runtime/http/zr_http_tokens.h"
+#include "runtime/zr_actor.h"
 #include "runtime/zr_inproc.h"
 #include "runtime/zr_log.h"
 #include <errno.h>
@@ -196,6 +197,7 @@ static void wait_for_term(zsock_t *pipe)
 
 void zr_http_front_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("http-front");
     char *error = NULL;
     zr_http_front_t *self = front_new(pipe, args, &error);
     zsock_signal(pipe, 0);

@@ -700,6 +700,7 @@ static void warn_about_files(pool_t *self)
 
 static void zr_runner_pool_actor(zsock_t *pipe, void *args)
 {
+    zr_actor_name("runner-pool");
     sigset_t pipe_only;   /* writes to a dead JVM's pipe fail with EPIPE instead of killing the process */
     sigemptyset(&pipe_only);
     sigaddset(&pipe_only, SIGPIPE);

@@ -20,6 +20,14 @@ for node in $(pgrep -P "$cluster_pid"); do
     done
 done
 [ "$jvms" -eq 7 ] || fail "expected 7 runner JVMs under the cluster's nodes, found $jvms"
+# every actor names its thread (top -H, perf): some of the leader's, a follower's and the gateway's
+for want in "7 zr-leader" "7 zr-tcp-server" "7 zr-heartbeat" "7 zr-runner-pool" "1 zr-follower" \
+            "1 zr-worker" "1 zr-udp-receiver" "0 zr-gateway" "0 zr-http-front"; do
+    read -r id name <<<"$want"
+    node=$(pgrep -P "$cluster_pid" -f -- "--id $id\$")
+    threads=$(cat /proc/"$node"/task/*/comm)   # read whole first: grep -q would cut cat's pipe short
+    grep -qx -- "$name" <<<"$threads" || fail "node $id (pid $node) has no thread named $name"
+done
 echo "roles: $(curl -s "$url/cluster" | tr '\n' ' ')"
 curl -s -H 'Accept: application/json' "$url/cluster" | grep -q '"leader":7' || fail "JSON /cluster lacks leader 7"
 # zrun status reads the gateway's /status, which follows the cluster within a second.
