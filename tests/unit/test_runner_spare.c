@@ -141,6 +141,13 @@ static void wait_for_log_lines(const char *text, int lines)
 static const char hog[] = "public class Hog { public String run() { java.util.List<long[]> all = "
                           "new java.util.ArrayList<>(); while (true) all.add(new long[1 << 20]); } }";
 
+/* JVMs the hog ended: by exhausting the heap (a death) or, on a machine so busy that filling the
+ * heap at nice 10 takes longer than the wall limit, by the time limit (the pool kills the JVM). */
+static uint64_t jvms_ended(const zr_pool_stats_t *stats)
+{
+    return stats->deaths + stats->timeouts;
+}
+
 /* A job that exhausts its heap ends its JVM; the next job is answered at once (by the spare). */
 static void kill_then_serve(uint64_t first_id)
 {
@@ -175,7 +182,7 @@ static void a_killed_jvm_is_replaced_by_the_spare_and_refilled(void **state)
 {
     kill_then_serve(1);
     zr_pool_stats_t stats = wait_for_idle(2);   /* the killed JVM's slot warmed up again */
-    assert_int_equal(stats.deaths, 1);
+    assert_int_equal(jvms_ended(&stats), 1);
     assert_int_equal(stats.spawns, 3);
     expect_on_idle_cpu(1);
 }
@@ -186,7 +193,7 @@ static void a_refill_works_at_the_work_priority_once_it_takes_a_job(void **state
 {
     kill_then_serve(3);
     zr_pool_stats_t stats = wait_for_idle(2);
-    assert_int_equal(stats.deaths, 2);
+    assert_int_equal(jvms_ended(&stats), 2);
     assert_int_equal(stats.spawns, 4);
     expect_on_idle_cpu(1);
 }
