@@ -90,15 +90,27 @@ void zr_config_defaults(zr_config_t *config)
     zr_timings_init(&config->timings, ZR_TIMINGS_DEFAULT_BASE_MS);   /* derived unless set */
     config->queue_deadline_ms = 60000;
     config->body_limit = 1L << 20;
+    /* The runner's defaults (every pool starts from these, zr_runner_config_defaults too).
+     * One warm JVM per core of the 2-core target machines. Measured with tests/bench/runner_bench.sh
+     * (300 distinct jobs queued after 300 warm-up jobs per JVM; quietest of four runs on the shared
+     * machine): 1 JVM 71 jobs/s, 2 JVMs 123 jobs/s, 3 JVMs 127 jobs/s. A job is CPU-bound (javac),
+     * so a third JVM gains ~3% for another ~120 MB of RSS and another warm-up per recycle. */
     config->runner_jvms = 2;
+    /* One warm spare: a JVM killed for a limit, or recycled, is replaced by a warm one at once
+     * instead of by one that warms up for seconds while jobs wait (about 110 MB of RSS). */
     config->runner_spare_jvms = 1;
     config->runner_wall_ms = 10000;
     config->runner_heap_mb = 256;
     config->runner_output_limit = 1L << 20;
     config->runner_max_threads = 32;
-    config->runner_jobs_per_jvm = 5000;
-    config->runner_nice = 10;
-    config->runner_c1_only = 1;   /* measured: see zr_runner_config_defaults */
+    config->runner_jobs_per_jvm = 5000;   /* a recycled JVM must warm its JIT again: not too often */
+    config->runner_nice = 10;   /* the control plane outranks the work (README: Membership benchmark) */
+    /* The JIT stops at C1. Measured in one run each on the 2-core machine, zrun serve --jvms 2,
+     * distinct sources: fresh, c=8 391 req/s against 174 tiered; after 3000 jobs, c=4 593-612
+     * against 475-487, c=1 p50 the same (2.3-2.6 ms); a fresh 7-node cluster 1.36x. C2 wins
+     * only on long compute: a 450 ms arithmetic loop ran 23% longer with C1 alone. */
+    config->runner_c1_only = 1;
+    /* measured: 1500 more warm-up jobs bring a JVM near a working JVM's per-job time */
     config->runner_idle_warm_up_jobs = 1500;
     config->max_pending = 1024;
     config->max_in_flight_per_client = 32;

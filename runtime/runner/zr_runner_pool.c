@@ -351,19 +351,22 @@ static void on_done(pool_t *self, int index, const zr_runner_reply_t *reply)
     }
 }
 
-/* A JVM said it is warm. With an idle warm-up burst it goes on warming on idle CPU until its first
- * job raises it; without, a spare raised before its child lowered itself is raised again. */
+/* A JVM said it is warm. With an idle warm-up burst, and no job waiting for it, it goes on warming
+ * on idle CPU until its first job raises it. A move that failed half done is undone, and a spare
+ * raised before its child lowered itself is raised again; a spare with a job waiting, by the job. */
 static void on_ready(pool_t *self, int index, unsigned warmup_ms)
 {
     slot_t *slot = &self->slots[index];
     zr_info(self->log, "JVM %d: ready after %u ms of warm-up", index, warmup_ms);
-    if (idle_warm_up_jobs(self) > 0) {
+    bool to_idle_cpu = idle_warm_up_jobs(self) > 0 && zr_runner_sched_queued(self->sched) == 0;
+    bool raised_too_early = !slot->background && sched_getscheduler(zr_runner_jvm_pid(slot->jvm)) == SCHED_IDLE;
+    if (to_idle_cpu && zr_runner_jvm_to_idle_cpu(slot->jvm) == 0) {
         slot->background = true;
-        if (zr_runner_jvm_to_idle_cpu(slot->jvm) != 0)
-            zr_warn(self->log, "JVM %d: could not put it on idle CPU: %s", index, strerror(errno));
-        else
-            zr_debug(self->log, "JVM %d: warms on idle CPU until its first job", index);
-    } else if (!slot->background && sched_getscheduler(zr_runner_jvm_pid(slot->jvm)) == SCHED_IDLE) {
+        zr_debug(self->log, "JVM %d: warms on idle CPU until its first job", index);
+    } else if (to_idle_cpu || raised_too_early) {
+        if (to_idle_cpu)
+            zr_warn(self->log, "JVM %d: could not put it on idle CPU (%s): it stays at the work's priority",
+                    index, strerror(errno));
         slot->background = true;
         to_work_priority(self, index);
     }

@@ -1,5 +1,5 @@
 /* zr_runner_setup: defaults, owned copies and start-up checks of a runner pool's configuration.
- * The measured reasons behind the defaults are next to them. */
+ * The numbers' defaults are the cluster file's (zr_config_defaults, beside their measured reasons). */
 #include "runtime/runner/zr_runner_setup.h"
 #include <errno.h>
 #include <stdio.h>
@@ -8,41 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void zr_runner_config_defaults(zr_runner_config_t *config)
+/* The numbers are the cluster file's defaults (zr_config_defaults, beside their measured reasons);
+ * the paths are the pool's own. */
+static void numbers_from_cluster(zr_runner_config_t *config, const zr_config_t *cluster)
 {
-    *config = (zr_runner_config_t) {
-        /* One warm JVM per core of the 2-core target machines. Measured with tests/bench/runner_bench.sh
-         * (300 distinct jobs queued after 300 warm-up jobs per JVM; quietest of four runs on the shared
-         * machine): 1 JVM 71 jobs/s, 2 JVMs 123 jobs/s, 3 JVMs 127 jobs/s. A job is CPU-bound (javac),
-         * so a third JVM gains ~3% for another ~120 MB of RSS and another warm-up per recycle. */
-        .jvms = 2,
-        /* One warm spare: a JVM killed for a limit, or recycled, is replaced by a warm one at once
-         * instead of by one that warms up for seconds while jobs wait (about 110 MB of RSS). */
-        .spare_jvms = 1,
-        .wall_ms = 10000,
-        .heap_mb = 256,
-        .output_limit = 1 << 20,
-        .max_threads = 32,
-        .jobs_per_jvm = 5000,   /* a recycled JVM must warm its JIT again: not too often */
-        .nice = 10,             /* the control plane outranks the work (README: Membership benchmark) */
-        /* The JIT stops at C1. Measured in one run each on the 2-core machine, zrun serve --jvms 2,
-         * distinct sources: fresh, c=8 391 req/s against 174 tiered; after 3000 jobs, c=4 593-612
-         * against 475-487, c=1 p50 the same (2.3-2.6 ms); a fresh 7-node cluster 1.36x. C2 wins
-         * only on long compute: a 450 ms arithmetic loop ran 23% longer with C1 alone. */
-        .c1_only = true,
-        /* measured: 1500 more warm-up jobs bring a JVM near a working JVM's per-job time */
-        .idle_warm_up_jobs = 1500,
-        .java = "java",
-        .classes_dir = ZRUN_JAVA_CLASSES,
-        .scratch_dir = "/tmp/zrun-scratch",
-        .log_dir = NULL,
-        .node_id = 0,
-    };
-}
-
-void zr_runner_config_from_cluster(zr_runner_config_t *config, const zr_config_t *cluster, int node_id)
-{
-    zr_runner_config_defaults(config);
     config->jvms = cluster->runner_jvms;
     config->spare_jvms = cluster->runner_spare_jvms;
     config->wall_ms = cluster->runner_wall_ms;
@@ -53,6 +22,29 @@ void zr_runner_config_from_cluster(zr_runner_config_t *config, const zr_config_t
     config->nice = cluster->runner_nice;
     config->c1_only = cluster->runner_c1_only != 0;
     config->idle_warm_up_jobs = cluster->runner_idle_warm_up_jobs;
+}
+
+void zr_runner_config_defaults(zr_runner_config_t *config)
+{
+    zr_config_t *cluster = malloc(sizeof *cluster);
+    *config = (zr_runner_config_t) {
+        .java = "java",
+        .classes_dir = ZRUN_JAVA_CLASSES,
+        .scratch_dir = "/tmp/zrun-scratch",
+        .log_dir = NULL,
+        .node_id = 0,
+    };
+    if (cluster) {
+        zr_config_defaults(cluster);
+        numbers_from_cluster(config, cluster);
+    }
+    free(cluster);
+}
+
+void zr_runner_config_from_cluster(zr_runner_config_t *config, const zr_config_t *cluster, int node_id)
+{
+    zr_runner_config_defaults(config);
+    numbers_from_cluster(config, cluster);
     config->log_dir = cluster->log_dir;
     config->node_id = node_id;
 }

@@ -1,11 +1,13 @@
 /* test_runner_spare: a pool of one working JVM and one warm spare, through the real pool actor: a job
  * that kills its JVM is followed at once by a correct answer, the spare is refilled, and every ready JVM
- * warms on idle CPU (SCHED_IDLE, as root) until it takes a job, then works at the work's SCHED_BATCH. */
+ * warms on idle CPU (SCHED_IDLE, as root) until it takes a job, then works at the work's SCHED_BATCH;
+ * but not one whose job is already waiting when it becomes ready. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include "test_runner_support.h"
+#include "runtime/zr_log.h"
 #include <dirent.h>
 #include <sched.h>
 #include <stdio.h>
@@ -19,21 +21,35 @@
                                       which a machine kept busy gives out at about 0.3% of a core */
 
 static zactor_t *pool;
-/* mkdtemp() template: the six X are replaced by a unique suffix in start_pool */
-static char log_dir[] = "/tmp/zrun-spare-test-XXXXXX";
+/* mkdtemp() templates, one per group: the six X are replaced by a unique suffix in start_pool */
+static char spare_log_dir[] = "/tmp/zrun-spare-test-XXXXXX";
+static char queued_log_dir[] = "/tmp/zrun-queued-test-XXXXXX";
+static const char *log_dir;
 
-static int start_pool(void **state)
+static int start_pool(char *dir, int spare_jvms)
 {
     zr_runner_config_t config;
     test_runner_config(&config, 1, 10000);
-    if (!mkdtemp(log_dir))
+    if (!mkdtemp(dir))
         return -1;
-    config.log_dir = log_dir;   /* its own: the test reads the JVMs' logs */
-    config.spare_jvms = 1;
+    log_dir = dir;
+    config.log_dir = log_dir;   /* its own: the test reads the JVMs' and the pool's logs */
+    config.spare_jvms = spare_jvms;
     config.idle_warm_up_jobs = BURST;
     config.heap_mb = HEAP_MB;
+    zr_log_set_level(ZR_LOG_DEBUG);   /* the pool logs its moves to idle CPU at debug */
     pool = zr_runner_pool_new(&config);
     return pool ? 0 : -1;
+}
+
+static int start_pool_with_spare(void **state)
+{
+    return start_pool(spare_log_dir, 1);
+}
+
+static int start_pool_alone(void **state)
+{
+    return start_pool(queued_log_dir, 0);
 }
 
 static int stop_pool(void **state)
@@ -61,6 +77,11 @@ static int log_lines(const char *files, const char *text)
 static int jvm_log_lines(const char *text)
 {
     return log_lines("node-*-runner-jvm*.log", text);
+}
+
+static int pool_log_lines(const char *text)
+{
+    return log_lines("node-*-runner.log", text);
 }
 
 /* Polls the pool's figures until `idle` JVMs are ready, within the deadline. */
@@ -176,6 +197,7 @@ static void pool_keeps_a_warm_spare_beside_its_working_jvm(void **state)
     char burst_done[64];   /* both, the working JVM too, run their burst of warm-up jobs before a job comes */
     snprintf(burst_done, sizeof burst_done, "idle warm-up done: %d more jobs", BURST);
     wait_for_log_lines(burst_done, 2);
+    assert_int_equal(pool_log_lines("warms on idle CPU until its first job"), 2);
 }
 
 static void a_killed_jvm_is_replaced_by_the_spare_and_refilled(void **state)
@@ -205,13 +227,30 @@ static void idle_jvms_keep_warm_with_a_warm_up_job_every_half_second(void **stat
     wait_for_log_lines("idle warm-up jobs so far", jvm_log_lines("idle warm-up jobs so far") + 2);
 }
 
+/* Without a spare, the job after a kill waits for the replacement: that JVM takes it at the work's
+ * priority, never moved to idle CPU and back (two passes over its threads for nothing). The first
+ * JVM, ready before any job, went to idle CPU and was raised by its first job. */
+static void a_jvm_whose_job_waits_at_ready_stays_at_the_work_priority(void **state)
+{
+    if (geteuid() != 0)
+        return;   /* no idle CPU without CAP_SYS_NICE */
+    kill_then_serve(1);
+    assert_int_equal(pool_log_lines("ready after"), 2);
+    assert_int_equal(pool_log_lines("warms on idle CPU"), 1);
+    assert_int_equal(pool_log_lines("now at the work"), 1);   /* (grep's pattern is in single quotes) */
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
+    const struct CMUnitTest with_spare[] = {
         cmocka_unit_test(pool_keeps_a_warm_spare_beside_its_working_jvm),
         cmocka_unit_test(a_killed_jvm_is_replaced_by_the_spare_and_refilled),
         cmocka_unit_test(a_refill_works_at_the_work_priority_once_it_takes_a_job),
         cmocka_unit_test(idle_jvms_keep_warm_with_a_warm_up_job_every_half_second),
     };
-    return cmocka_run_group_tests(tests, start_pool, stop_pool);
+    const struct CMUnitTest alone[] = {
+        cmocka_unit_test(a_jvm_whose_job_waits_at_ready_stays_at_the_work_priority),
+    };
+    int failed = cmocka_run_group_tests_name("with a spare", with_spare, start_pool_with_spare, stop_pool);
+    return failed + cmocka_run_group_tests_name("alone", alone, start_pool_alone, stop_pool);
 }
