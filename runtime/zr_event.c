@@ -2,6 +2,12 @@
  * to the monitor without ever blocking; losses are counted and reported with the next event. */
 #include "runtime/zr_event.h"
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#define REQUEST_KINDS "request."                              /* how every request event's kind begins */
+static const char request_lines[] = "kind=" REQUEST_KINDS;   /* ...and its line (zr_event_line) */
+static atomic_int request_audience;   /* monitors of this process with a request-event subscriber */
 
 struct zr_events {
     zsock_t *push;
@@ -35,9 +41,28 @@ void zr_events_close(zr_events_t **self_p)
     *self_p = NULL;
 }
 
+void zr_events_audience_add(int delta)
+{
+    atomic_fetch_add(&request_audience, delta);
+}
+
+bool zr_event_topic_reaches_requests(const char *topic)
+{
+    size_t length = strlen(topic), known = sizeof request_lines - 1;
+    return strncmp(topic, request_lines, length < known ? length : known) == 0;
+}
+
+static bool nobody_listens(zr_event_kind_t kind)
+{
+    return strncmp(zr_event_kind_name(kind), REQUEST_KINDS, sizeof REQUEST_KINDS - 1) == 0
+           && atomic_load_explicit(&request_audience, memory_order_relaxed) <= 0;
+}
+
 static void send_event(zr_events_t *self, zr_event_kind_t kind, const char *reason,
                        const char *format, va_list args)
 {
+    if (nobody_listens(kind))
+        return;
     char fields[ZR_EVENT_LINE_MAX];
     if (vsnprintf(fields, sizeof fields, format, args) < 0)
         fields[0] = 0;

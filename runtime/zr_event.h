@@ -20,6 +20,16 @@ zr_events_t *zr_events_open(const zr_env_t *env);
 zr_events_t *zr_events_open_prefix(const char *prefix);
 void zr_events_close(zr_events_t **self_p);
 
+/* Request events (kinds request.*) come with every request. They are sent only while a monitor
+ * of this process has a subscriber that would receive them: an unwatched node pays nothing for
+ * them (two monitor wake-ups a request at the gateway and at the leader). The monitor's publisher
+ * counts itself in, or out, with zr_events_audience_add (+1 or -1) as its set of such
+ * subscriptions becomes non-empty or empty; this counter is the process's, over all its monitors
+ * (a test process may run several nodes: an extra event is harmless, a missing one is not). */
+void zr_events_audience_add(int delta);
+/* True if a subscription to topic (a prefix of event lines) would receive request events. */
+bool zr_event_topic_reaches_requests(const char *topic);
+
 /* fields: printf-style logfmt, e.g. "peer=%d"; the monitor adds kind, node, t and seq. */
 void zr_event_emit(zr_events_t *self, zr_event_kind_t kind, const char *fields, ...)
     __attribute__((format(printf, 3, 4)));

@@ -55,6 +55,8 @@
     X(MONITOR_SOCKETS, "zrun_monitor_sockets", GAUGE, NULL, "TCP sockets whose libzmq events are republished.") \
     X(EVENTS_PUBLISHED, "zrun_events_published_total", COUNTER, "kind", "Events published on the monitor port, by kind.") \
     X(EVENTS_DROPPED, "zrun_events_dropped_total", COUNTER, "reason", "Events lost before the monitor port, by reason (a slow subscriber's own losses show as gaps in seq).") \
+    X(EVENTS_REQUEST_SUBSCRIBED, "zrun_events_request_subscribed", GAUGE, NULL, "1 while a subscriber of the monitor port would receive request events (only then are they sent).") \
+    X(MONITOR_PEER_DROPPED, "zrun_monitor_peer_messages_dropped_total", COUNTER, NULL, "Messages a monitor subscriber sent that were not subscriptions.") \
     /* work (actors/work) */                                                                       \
     X(LEADER_ASSIGNED, "zrun_leader_assigned_total", COUNTER, "worker", "Requests the leader assigned, by worker (reassignments included).") \
     X(LEADER_COMPLETED, "zrun_leader_completed_total", COUNTER, "worker", "Results the leader accepted, by worker.") \

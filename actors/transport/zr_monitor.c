@@ -113,7 +113,7 @@ static int monitor_start(monitor_t *self, const zr_env_t *env, char *err, size_t
     }
     if (!(self->control = zr_inproc_bind(env, ZMQ_PULL, ZR_INPROC_MONITOR, err, size)))
         return -1;
-    self->publisher = zsock_new(ZMQ_PUB);
+    self->publisher = zsock_new(ZMQ_XPUB);   /* an XPUB: its subscriptions say who wants request events */
     zsock_set_linger(self->publisher, 0);
     /* Subscribers only send subscriptions: a peer announcing anything longer is cut off
      * before libzmq allocates what its length field claims. */
@@ -173,7 +173,7 @@ void zr_monitor_actor(zsock_t *pipe, void *args)
         zr_actor_failed(pipe, err);
         return;
     }
-    self.poller = zpoller_new(pipe, self.control, self.events, NULL);
+    self.poller = zpoller_new(pipe, self.control, self.events, self.publisher, NULL);
     zr_actor_ready(pipe);
     for (bool running = true; running;) {
         void *which = zpoller_wait(self.poller, -1);
@@ -183,6 +183,8 @@ void zr_monitor_actor(zsock_t *pipe, void *args)
             watch(&self);
         else if (which == self.events)
             zr_event_publisher_relay(self.lines, self.events);
+        else if (which == self.publisher)
+            zr_event_publisher_subscription(self.lines);
         else if (which) {
             for (watched_t *w = zlist_first(self.watched); w; w = zlist_next(self.watched))
                 if (w->pair == which) {

@@ -1,6 +1,7 @@
 /* test_event_monitor: an actor's zr_event_emit reaches the monitor actor and comes out of the
- * monitor port as a numbered line; a subscriber that never reads costs the emitting actor
- * nothing (every emit returns at once) and, once it reads again, can count what it lost. */
+ * monitor port as a numbered line; request events are sent only while a subscriber wants them;
+ * a subscriber that never reads costs the emitting actor nothing (every emit returns at once)
+ * and, once it reads again, can count what it lost. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -93,6 +94,52 @@ static void an_emitted_event_comes_out_as_a_line(void **state)
     zsock_destroy(&sub);
 }
 
+/* Waits until the monitor says whether a subscriber wants request events. */
+static void wait_for_request_audience(const fixture_t *f, double subscribed)
+{
+    int64_t deadline = zclock_mono() + 10000;
+    while (test_stat(f->monitor, ZR_M_EVENTS_REQUEST_SUBSCRIBED, NULL) != subscribed && zclock_mono() < deadline)
+        zclock_sleep(20);   /* poll interval: nothing is synchronised by it */
+    assert_true(test_stat(f->monitor, ZR_M_EVENTS_REQUEST_SUBSCRIBED, NULL) == subscribed);
+}
+
+/* Emits 100 request events, then a failure event, and waits until the monitor published that:
+ * returns how many request events it published meanwhile. */
+static double request_events_published(const fixture_t *f, zr_events_t *events)
+{
+    double requests = test_stat(f->monitor, ZR_M_EVENTS_PUBLISHED, "request.completed");
+    double failures = test_stat(f->monitor, ZR_M_EVENTS_PUBLISHED, "failure");
+    for (int i = 0; i < 100; i++)
+        zr_event_emit(events, ZR_EVENT_REQUEST_COMPLETED, "request=%d worker=2 status=OK", i);
+    zr_event_emit(events, ZR_EVENT_FAILURE, "peer=%d", 7);   /* always sent: it comes after them */
+    int64_t deadline = zclock_mono() + 10000;
+    while (test_stat(f->monitor, ZR_M_EVENTS_PUBLISHED, "failure") == failures && zclock_mono() < deadline)
+        zclock_sleep(20);   /* poll interval: nothing is synchronised by it */
+    return test_stat(f->monitor, ZR_M_EVENTS_PUBLISHED, "request.completed") - requests;
+}
+
+static void request_events_are_sent_only_while_a_subscriber_wants_them(void **state)
+{
+    fixture_t *f = *state;
+    zr_events_t *events = zr_events_open(&f->env);
+    wait_for_request_audience(f, 0);
+    assert_true(request_events_published(f, events) == 0);   /* nobody subscribes */
+    zsock_t *elections = zsock_new_sub(f->endpoint, "kind=election.");
+    zsock_t *requests = zsock_new_sub(f->endpoint, "kind=req");
+    wait_for_request_audience(f, 1);
+    assert_true(request_events_published(f, events) == 100);
+    zsock_destroy(&requests);   /* the elections' subscriber does not want request events */
+    wait_for_request_audience(f, 0);
+    assert_true(request_events_published(f, events) == 0);
+    zsock_t *everything = zsock_new_sub(f->endpoint, "");
+    wait_for_request_audience(f, 1);
+    assert_true(request_events_published(f, events) == 100);
+    zsock_destroy(&everything);
+    zsock_destroy(&elections);
+    wait_for_request_audience(f, 0);
+    zr_events_close(&events);
+}
+
 static void a_subscriber_that_never_reads_slows_nobody_and_sees_its_losses(void **state)
 {
     fixture_t *f = *state;
@@ -104,11 +151,16 @@ static void a_subscriber_that_never_reads_slows_nobody_and_sees_its_losses(void 
     uint64_t first_seq = event.seq;
     zstr_free(&line);
     /* 40 000 events, paced by the monitor's own progress so its inproc queue does not overflow:
-     * the losses are the stalled subscriber's, at the PUB. Every emit returns at once. */
+     * the losses are the stalled subscriber's, at the PUB. Every emit returns at once. Each line is
+     * about 600 bytes: 24 MB in all, more than the PUB's queue (10 000 lines) and the kernel's
+     * socket buffers (tcp_wmem's 4 MB here) hold, so some are surely lost. */
+    char padding[513];
+    memset(padding, 'x', sizeof padding - 1);
+    padding[sizeof padding - 1] = 0;
     int64_t started = zclock_mono(), slowest = 0;
     for (int i = 0; i < 40000; i++) {
         int64_t before = zclock_mono();
-        zr_event_emit(events, ZR_EVENT_REQUEST_COMPLETED, "request=%d worker=2 status=OK", i);
+        zr_event_emit(events, ZR_EVENT_REQUEST_COMPLETED, "request=%d worker=2 status=OK pad=%s", i, padding);
         slowest = zclock_mono() - before > slowest ? zclock_mono() - before : slowest;
         int64_t deadline = zclock_mono() + 10000;   /* the monitor catches up (or the test moves on) */
         while (i % 500 == 499 && zclock_mono() < deadline
@@ -150,6 +202,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(an_emitted_event_comes_out_as_a_line),
+        cmocka_unit_test(request_events_are_sent_only_while_a_subscriber_wants_them),
         cmocka_unit_test(a_subscriber_that_never_reads_slows_nobody_and_sees_its_losses),
     };
     return cmocka_run_group_tests(tests, start_monitor, stop_monitor);
