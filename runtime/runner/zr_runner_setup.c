@@ -26,7 +26,9 @@ static void numbers_from_cluster(zr_runner_config_t *config, const zr_config_t *
 
 void zr_runner_config_defaults(zr_runner_config_t *config)
 {
-    zr_config_t *cluster = malloc(sizeof *cluster);
+    zr_config_t *cluster = malloc(sizeof *cluster);   /* 20 KB: not on an actor's stack */
+    if (!cluster)
+        abort();
     *config = (zr_runner_config_t) {
         .java = "java",
         .classes_dir = ZRUN_JAVA_CLASSES,
@@ -34,10 +36,8 @@ void zr_runner_config_defaults(zr_runner_config_t *config)
         .log_dir = NULL,
         .node_id = 0,
     };
-    if (cluster) {
-        zr_config_defaults(cluster);
-        numbers_from_cluster(config, cluster);
-    }
+    zr_config_defaults(cluster);
+    numbers_from_cluster(config, cluster);
     free(cluster);
 }
 

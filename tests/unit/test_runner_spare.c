@@ -23,7 +23,7 @@
 static zactor_t *pool;
 /* mkdtemp() templates, one per group: the six X are replaced by a unique suffix in start_pool */
 static char spare_log_dir[] = "/tmp/zrun-spare-test-XXXXXX";
-static char queued_log_dir[] = "/tmp/zrun-queued-test-XXXXXX";
+static char alone_log_dir[] = "/tmp/zrun-alone-test-XXXXXX";
 static const char *log_dir;
 
 static int start_pool(char *dir, int spare_jvms)
@@ -49,7 +49,7 @@ static int start_pool_with_spare(void **state)
 
 static int start_pool_alone(void **state)
 {
-    return start_pool(queued_log_dir, 0);
+    return start_pool(alone_log_dir, 0);
 }
 
 static int stop_pool(void **state)
