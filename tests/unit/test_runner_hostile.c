@@ -256,6 +256,21 @@ static void global_state_is_reset_between_jobs(void **state)
     assert_int_equal(recycles(), before);   /* restored in place, not by a new JVM */
 }
 
+/* A job's thread is kept for the next job (JobThread): whatever a job changed on it, the next job
+ * finds the thread a fresh one would be. */
+static void the_job_thread_is_put_back_between_jobs(void **state)
+{
+    const char *fresh = "true 5 false true 10 false true";
+    test_result_t *result = run_ok("thread_state_read.java", fresh);
+    test_result_destroy(&result);
+    uint64_t before = recycles();
+    result = run_ok("thread_state_set.java", "set renamed by a job 1 true");
+    test_result_destroy(&result);
+    result = run_ok("thread_state_read.java", fresh);
+    test_result_destroy(&result);
+    assert_int_equal(recycles(), before);   /* put back in place, not by a new JVM */
+}
+
 static void shutdown_hooks_are_refused(void **state)
 {
     check("hostile_shutdown_hook.java", ZR_JOB_LIMIT,
@@ -369,6 +384,7 @@ int main(void)
         cmocka_unit_test(common_pool_work_does_not_outlive_its_job),
         cmocka_unit_test(parallel_streams_run_on_the_job_thread),
         cmocka_unit_test(global_state_is_reset_between_jobs),
+        cmocka_unit_test(the_job_thread_is_put_back_between_jobs),
         cmocka_unit_test(shutdown_hooks_are_refused),
     };
     const struct CMUnitTest without_security_manager[] = {
@@ -376,6 +392,7 @@ int main(void)
         cmocka_unit_test(common_pool_work_does_not_outlive_its_job),
         cmocka_unit_test(parallel_streams_run_on_the_job_thread),
         cmocka_unit_test(global_state_is_reset_between_jobs),
+        cmocka_unit_test(the_job_thread_is_put_back_between_jobs),
         cmocka_unit_test(writes_outside_scratch_are_refused_by_the_filesystem),
         cmocka_unit_test(shutdown_hooks_never_run),
     };

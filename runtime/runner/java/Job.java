@@ -1,6 +1,5 @@
 /* Job: one compile-and-run job inside the runner JVM: its thread group, captured output and limits.
- * Owns calling run() exactly as the original JavaRunner did, and routing System.out/err per job. Its
- * thread is started before the job comes (Job.prepare), so starting a thread is not on a job's path. */
+ * Owns calling run() exactly as the original JavaRunner did (on a kept JobThread), and routing System.out/err per job. */
 package zrun;
 
 import java.io.ByteArrayInputStream;
@@ -33,10 +32,8 @@ final class Job {
 
     final long id;
     private final Limits limits;
-    private final ThreadGroup group;
-    private final Thread thread;
-    private JobCompiler.JobLoader given;   /* handed to the waiting job thread; null until then */
-    private boolean released;              /* the job never ran: its thread ends unused */
+    private final ThreadGroup group;       /* threads the job starts; destroyed after the job */
+    private volatile JobThread runsOn;     /* set before the job's code runs */
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private long printed;
@@ -48,19 +45,15 @@ final class Job {
     private int status = RUNTIME_ERROR;
     private String body = "";
 
-    private Job(long id, Limits limits) {
+    Job(long id, Limits limits) {
         this.id = id;
         this.limits = limits;
         this.group = new ThreadGroup(JOBS, "zrun-job-" + id);
-        this.thread = new Thread(group, this::runInJobThread, "zrun-job-" + id);
-        thread.setDaemon(true);
     }
 
-    /** A job whose thread is already started and waits for its class (run) or its end (release). */
-    static Job prepare(long id, Limits limits) {
-        Job job = new Job(id, limits);
-        job.thread.start();
-        return job;
+    /** A thread for jobs, in a group of its own beside the jobs' groups. */
+    static JobThread startThread() {
+        return JobThread.start(JOBS);
     }
 
     /** The job whose code runs on the calling thread (threads a job starts inherit it), or null. */
@@ -76,36 +69,48 @@ final class Job {
         System.setIn(new ByteArrayInputStream(new byte[0]));
     }
 
-    /** Runs the class in a fresh job thread; returns once run() ended or a limit was hit. */
-    void run(JobCompiler.Compiled compiled, ProtectionDomain domain) throws InterruptedException {
+    /** Runs the class on jobThread (idle); returns once run() ended or a limit was hit. Afterwards the
+     *  thread is idle again unless the job left threads running (then it is stuck: see spent()). */
+    void run(JobCompiler.Compiled compiled, ProtectionDomain domain, JobThread jobThread)
+        throws InterruptedException {
         JobCompiler.JobLoader loader = JobCompiler.loader(compiled, domain);
+        runsOn = jobThread;
         active = this;
+        boolean backIdle;
         try {
-            synchronized (this) {
-                given = loader;
-                notifyAll();
-            }
+            jobThread.run(() -> runInJobThread(loader));
             awaitEnd();
-            thread.join(GRACE_MS);
+            backIdle = jobThread.awaitIdle(GRACE_MS);
         } finally {
             active = null;
         }
         synchronized (this) {
             this.loader = loader;
-            leftThreads = !finished || thread.isAlive() || group.activeCount() > 0;
+            leftThreads = !finished || !backIdle || group.activeCount() > 0;
         }
+        if (!leftThreads)
+            destroyGroup();
     }
 
-    /** Answers a job that never ran (its source did not compile); its waiting thread ends. */
-    void failedToCompile(Throwable e) throws InterruptedException {
+    /** Answers a job that never ran (its source did not compile). */
+    void failedToCompile(Throwable e) {
         synchronized (this) {
             status = COMPILE_ERROR;
             body = describe(e);
             finished = true;
-            released = true;
-            notifyAll();
         }
-        thread.join();   /* it only wakes and returns: gone before the runner looks for leftovers */
+        destroyGroup();
+    }
+
+    /** Unlinks the job's empty group (and any the job made in it) from the jobs' group, which would
+     *  otherwise grow by one group per job for the JVM's life and slow every walk over the threads. */
+    @SuppressWarnings("removal")   /* a no-op from JDK 19, where groups no longer hold their subgroups */
+    private void destroyGroup() {
+        try {
+            group.destroy();
+        } catch (IllegalThreadStateException e) {
+            /* a thread of the job is still there: the JVM is replaced anyway */
+        }
     }
 
     /** The job's answer: the first limit it hit, or what the original JavaRunner would have said. */
@@ -144,9 +149,16 @@ final class Job {
         notifyAll();
     }
 
-    /** True if g is the job's thread group or one the job made inside it. */
+    /** True if g is the job's thread group, one the job made inside it, or the group of the thread
+     *  the job runs on. */
     boolean owns(ThreadGroup g) {
-        return group.parentOf(g);
+        JobThread thread = runsOn;
+        return group.parentOf(g) || (thread != null && thread.isGroup(g));
+    }
+
+    /** The group threads the job starts belong to (see Sandbox.getThreadGroup). */
+    ThreadGroup threadGroup() {
+        return group;
     }
 
     /** Called (via the Sandbox) whenever code of this job constructs a thread in its own group. */
@@ -183,22 +195,8 @@ final class Job {
         notifyAll();
     }
 
-    /** The job thread: waits for its class, then everything the submitted code does (even its
-     *  exceptions' toString) runs here. */
-    private void runInJobThread() {
-        JobCompiler.JobLoader loader;
-        synchronized (this) {
-            while (given == null && !released) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    return;   /* nobody interrupts a job's thread before its job: the runner is ending */
-                }
-            }
-            loader = given;
-        }
-        if (loader == null)
-            return;
+    /** On the job thread: everything the submitted code does (even its exceptions' toString) runs here. */
+    private void runInJobThread(JobCompiler.JobLoader loader) {
         Thread.currentThread().setContextClassLoader(loader);
         CURRENT.set(this);
         try {
@@ -212,6 +210,8 @@ final class Job {
                 text = "Could not describe a " + e.getClass().getName() + " thrown by the job";
             }
             finish(RUNTIME_ERROR, text);
+        } finally {
+            CURRENT.remove();
         }
     }
 

@@ -61,9 +61,8 @@ public final class Runner {
     private int warmUpJobs;
     /** Held around every job, warm-up or real: one job at a time in this JVM. */
     private final Object jobLock = new Object();
-    /** The next job's thread, started while the runner waited (see Job.prepare). */
-    private Job prepared;
-    private long jobsPrepared;
+    /** The thread jobs run on, kept from job to job and replaced, off a job's path, when spent. */
+    private JobThread jobThread = Job.startThread();
 
     private Runner(JobCompiler compiler, Job.Limits limits, Path scratch, int idleWarmUp) {
         this.compiler = compiler;
@@ -127,7 +126,7 @@ public final class Runner {
             idle.jobComing();
             synchronized (jobLock) {
                 answer(out, id, execute(id, source));
-                prepared = Job.prepare(++jobsPrepared, limits);   // after the answer: off the next job's path
+                renewJobThreadIfSpent();   // after the answer: off the next job's path
                 idle.jobDone();
             }
         }
@@ -138,7 +137,15 @@ public final class Runner {
         warmUpJobs++;
         String template = WARM_UP[warmUpJobs % WARM_UP.length];
         execute(-warmUpJobs, String.format(template, warmUpJobs).getBytes(StandardCharsets.UTF_8));
-        prepared = Job.prepare(++jobsPrepared, limits);   // the next job's thread, warm-up or real
+        renewJobThreadIfSpent();
+    }
+
+    /** A fresh job thread when the kept one has run its share or is stuck in a job that overran. */
+    private void renewJobThreadIfSpent() {
+        if (jobThread.spent()) {
+            jobThread.retire();
+            jobThread = Job.startThread();
+        }
     }
 
     /** What one job produced, ready to be framed. */
@@ -146,8 +153,7 @@ public final class Runner {
     }
 
     private Outcome execute(long id, byte[] source) throws InterruptedException {
-        Job job = prepared != null ? prepared : Job.prepare(++jobsPrepared, limits);
-        prepared = null;
+        Job job = new Job(id, limits);
         Leftovers leftovers = Leftovers.watch();
         long start = System.nanoTime();
         JobCompiler.Compiled compiled = null;
@@ -158,7 +164,7 @@ public final class Runner {
         }
         long compiledAt = System.nanoTime();
         if (compiled != null)
-            job.run(compiled, jobDomain);
+            job.run(compiled, jobDomain, jobThread);
         long end = System.nanoTime();
         String left = emptyScratch() ? leftovers.find(job) : "files it could not delete";
         defaults.restore();

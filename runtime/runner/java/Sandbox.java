@@ -104,6 +104,14 @@ final class Sandbox extends SecurityManager {
         super.checkExec(cmd);
     }
 
+    /** A thread the job constructs without naming a group goes to the job's group (not to the group
+     *  of the kept thread it runs on, see JobThread), where the thread limit and Leftovers see it. */
+    @Override
+    public ThreadGroup getThreadGroup() {
+        Job job = Job.current();
+        return job != null ? job.threadGroup() : super.getThreadGroup();
+    }
+
     /** Thread construction passes here: counts the job's threads against its limit. Groups outside
      *  the job are refused to job code, but not to the JDK acting for it in its own privileged code
      *  (a parallel stream's common pool starts its workers in a group of its own). */
