@@ -19,13 +19,15 @@ labels=("as built (SerialGC, C1 only, the runner's class-data archive)"
         "no class-data sharing at all"
         "tiered, C2 too (-XX:TieredStopAtLevel=4; c1_only = 0)"
         "ParallelGC"
-        "code cache 48 MB, 2 compiler threads")
+        "code cache 48 MB, 2 compiler threads"
+        "transparent huge pages (-XX:+UseTransparentHugePages)")
 flags=(""
        "-XX:SharedArchiveFile=$java_home/lib/server/classes.jsa"
        "-Xshare:off"
        "-XX:TieredStopAtLevel=4"
        "-XX:-UseSerialGC -XX:+UseParallelGC"
-       "-XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=2")
+       "-XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=2"
+       "-XX:+UseTransparentHugePages")
 
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -n 1); $rounds rounds"
 for round in $(seq 1 "$rounds"); do
