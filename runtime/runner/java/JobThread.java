@@ -71,10 +71,21 @@ final class JobThread {
         return busy || jobs >= JOBS_PER_THREAD;
     }
 
-    /** Lets an idle thread end (a stuck one ends with its JVM, which is being replaced). */
-    synchronized void retire() {
-        ending = true;
-        notifyAll();
+    /** Ends an idle thread and unlinks its group; a stuck one ends with its JVM, which is being replaced. */
+    @SuppressWarnings("removal")   /* a no-op from JDK 19, where groups no longer hold their subgroups */
+    void retire() throws InterruptedException {
+        synchronized (this) {
+            ending = true;
+            notifyAll();
+            if (busy)
+                return;
+        }
+        thread.join();
+        try {
+            group.destroy();
+        } catch (IllegalThreadStateException e) {
+            /* a job left a thread in a group it made here: its JVM is being replaced */
+        }
     }
 
     private void loop() {

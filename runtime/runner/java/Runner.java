@@ -141,7 +141,7 @@ public final class Runner {
     }
 
     /** A fresh job thread when the kept one has run its share or is stuck in a job that overran. */
-    private void renewJobThreadIfSpent() {
+    private void renewJobThreadIfSpent() throws InterruptedException {
         if (jobThread.spent()) {
             jobThread.retire();
             jobThread = Job.startThread();
