@@ -271,6 +271,26 @@ static void the_job_thread_is_put_back_between_jobs(void **state)
     assert_int_equal(recycles(), before);   /* put back in place, not by a new JVM */
 }
 
+/* Each job's thread group is unlinked after it: the jobs' group does not grow by one group per job
+ * (every walk over the JVM's threads, twice a job, would go through them all). Without the
+ * SecurityManager only: with it, a job cannot reach the jobs' group to count (the same code unlinks). */
+static void a_jobs_thread_group_does_not_outlive_it(void **state)
+{
+    test_result_t *result = test_runner_run_case(pool, next_id++, "thread_groups_count.java");
+    assert_non_null(result);
+    assert_int_equal(result->status, ZR_JOB_OK);
+    int first = -1, last = -1;
+    assert_int_equal(sscanf(result->body, "groups zrun-jobs %d", &first), 1);
+    test_result_destroy(&result);
+    for (int i = 0; i < 30; i++) {
+        result = test_runner_run_case(pool, next_id++, "thread_groups_count.java");
+        assert_non_null(result);
+        assert_int_equal(sscanf(result->body, "groups zrun-jobs %d", &last), 1);
+        test_result_destroy(&result);
+    }
+    assert_in_range(last, 1, first + 2);   /* a retired thread's group may come and go, not 30 jobs' */
+}
+
 static void shutdown_hooks_are_refused(void **state)
 {
     check("hostile_shutdown_hook.java", ZR_JOB_LIMIT,
@@ -393,6 +413,7 @@ int main(void)
         cmocka_unit_test(parallel_streams_run_on_the_job_thread),
         cmocka_unit_test(global_state_is_reset_between_jobs),
         cmocka_unit_test(the_job_thread_is_put_back_between_jobs),
+        cmocka_unit_test(a_jobs_thread_group_does_not_outlive_it),
         cmocka_unit_test(writes_outside_scratch_are_refused_by_the_filesystem),
         cmocka_unit_test(shutdown_hooks_never_run),
     };

@@ -89,7 +89,7 @@ final class Job {
             leftThreads = !finished || !backIdle || group.activeCount() > 0;
         }
         if (!leftThreads)
-            destroyGroup();
+            Leftovers.unlinkGroup(group);   /* else the jobs' group keeps one empty group per job */
     }
 
     /** Answers a job that never ran (its source did not compile). */
@@ -99,18 +99,7 @@ final class Job {
             body = describe(e);
             finished = true;
         }
-        destroyGroup();
-    }
-
-    /** Unlinks the job's empty group (and any the job made in it) from the jobs' group, which would
-     *  otherwise grow by one group per job for the JVM's life and slow every walk over the threads. */
-    @SuppressWarnings("removal")   /* a no-op from JDK 19, where groups no longer hold their subgroups */
-    private void destroyGroup() {
-        try {
-            group.destroy();
-        } catch (IllegalThreadStateException e) {
-            /* a thread of the job is still there: the JVM is replaced anyway */
-        }
+        Leftovers.unlinkGroup(group);   /* else the jobs' group keeps one empty group per job */
     }
 
     /** The job's answer: the first limit it hit, or what the original JavaRunner would have said. */

@@ -72,7 +72,6 @@ final class JobThread {
     }
 
     /** Ends an idle thread and unlinks its group; a stuck one ends with its JVM, which is being replaced. */
-    @SuppressWarnings("removal")   /* a no-op from JDK 19, where groups no longer hold their subgroups */
     void retire() throws InterruptedException {
         synchronized (this) {
             ending = true;
@@ -81,11 +80,7 @@ final class JobThread {
                 return;
         }
         thread.join();
-        try {
-            group.destroy();
-        } catch (IllegalThreadStateException e) {
-            /* a job left a thread in a group it made here: its JVM is being replaced */
-        }
+        Leftovers.unlinkGroup(group);
     }
 
     private void loop() {

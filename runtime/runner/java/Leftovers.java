@@ -50,6 +50,17 @@ final class Leftovers {
         return now;
     }
 
+    /** Unlinks a job's group (and the groups made in it) from its parent once no thread is left in
+     *  it; one that still holds a thread stays, and its JVM is replaced anyway. */
+    @SuppressWarnings("removal")   /* a no-op from JDK 19, where groups no longer hold their subgroups */
+    static void unlinkGroup(ThreadGroup group) {
+        try {
+            group.destroy();
+        } catch (IllegalThreadStateException e) {
+            /* a thread of the job is still there */
+        }
+    }
+
     private static String names(Set<Thread> threads) {
         StringBuilder text = new StringBuilder();
         for (Thread t : threads)
