@@ -14,29 +14,6 @@ bench() { "$zrun" bench "$@"; }
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $(java -version 2>&1 | head -n 1)"
 
-# stops a process started here and waits until it is gone (its JVMs go with it)
-stop() {
-    kill -TERM "$1" 2>/dev/null || true
-    gone() { ! kill -0 "$1" 2>/dev/null; }
-    wait_for 30 "process $1 to end" gone "$1"
-}
-# bursts_over DIR N: N JVMs (logs in DIR) have ended their warm-up burst on idle CPU after ready
-# (1500 jobs, or fewer if a job came first): each system is measured after it, so it does not weigh
-# on the measure
-bursts_over() { [ "$(cat "$1"/node-*-runner-jvm*.log 2>/dev/null | grep -c 'idle warm-up \(done\|stopped\)')" -ge "$2" ]; }
-# start_serve NAME [JVM FLAGS]: a fresh zrun serve (2 JVMs and a spare), logs in $WORK/NAME-logs; waits
-# until it listens and its three JVMs have run their warm-up burst; sets serve_url, serve_pid
-start_serve() {
-    ZRUN_RUNNER_JVM_FLAGS="${2:-}" "$zrun" serve --port 0 --bind 127.0.0.1 --jvms 2 --log-dir "$WORK/$1-logs" \
-        --log-level warn >"$WORK/$1.out" 2>&1 &
-    serve_pid=$!
-    PIDS+=("$serve_pid")
-    listening() { grep -q 'listening on http://' "$WORK/$1.out"; }
-    wait_for 60 "zrun serve ($1) to listen" listening "$1"
-    serve_url=$(grep -o 'http://[0-9.]*:[0-9]*' "$WORK/$1.out" | head -n 1)
-    wait_for 300 "the JVMs' warm-up bursts ($1)" bursts_over "$WORK/$1-logs" 3
-}
-
 # the baselines first, alone on the machine (a serve's idle JVMs run a warm-up job every half second)
 #
 # the floor: the same kind of classes compiled (reused javac context), loaded and run in one bare
@@ -67,14 +44,8 @@ stop "$serve_pid"
 # alone on the machine (idle JVMs run a warm-up job every half second, which would weigh on the
 # other), each after its JVMs' warm-up bursts, and given the same short warm-up, so neither has the
 # other's head start
-base=$(free_base_port)
-gateway="http://127.0.0.1:$((base + 99))"
-"$zrun" cluster --nodes 7 --base-port "$base" --http-port "$((base + 99))" --log-dir "$WORK/logs" --log-level warn \
-    >"$WORK/cluster.out" 2>&1 &
-cluster_pid=$!
-PIDS+=("$cluster_pid")
-cluster_ready() { grep -q '^cluster: ready after' "$WORK/cluster.out"; }
-wait_for 120 "the cluster to say it is ready" cluster_ready
+start_ready_cluster 7
+gateway=$url
 java_answer 4242 >"$WORK/first.java"
 first_start=$(date +%s%N)
 first=$(post_java "$gateway" "$WORK/first.java" || true)
