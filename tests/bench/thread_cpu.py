@@ -93,7 +93,8 @@ def report(label, requests, before_path, after_path):
                 continue
             spent = ticks1 - tasks0.get((pid, tid), (comm, 0))[1]
             live += spent
-            by_kind[kind(process_comm, comm)] = by_kind.get(kind(process_comm, comm), 0) + spent
+            name = kind(process_comm, comm)
+            by_kind[name] = by_kind.get(name, 0) + spent
         ended = total1 - procs0.get(pid, (process_comm, 0))[1] - live
         if ended > 0 and pid in procs0:
             name = ENDED if process_comm == "java" else "other threads"
