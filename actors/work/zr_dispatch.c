@@ -161,12 +161,13 @@ static void job_unassign(zr_dispatch_t *self, job_t *job)
     if (job->worker != NO_WORKER)
         dispatch_worker_find(self, job->worker)->in_flight--;
     job->worker = NO_WORKER;
+    job->unconfirmed = false;
     if (job->timer_handle)
         zlistx_detach(self->timers, job->timer_handle);
     job->timer_handle = NULL;
 }
 
-static void job_requeue(zr_dispatch_t *self, job_t *job, int64_t now_ms)
+void dispatch_job_requeue(zr_dispatch_t *self, job_t *job, int64_t now_ms)
 {
     job_unassign(self, job);
     job_enqueue(self, job, now_ms);
@@ -187,9 +188,16 @@ void dispatch_job_assign(zr_dispatch_t *self, job_t *job, zr_dispatch_worker_sta
     if (self->timeout_ms > 0) {
         uint32_t doublings = job->timeouts < MAX_TIMEOUT_DOUBLINGS ? job->timeouts : MAX_TIMEOUT_DOUBLINGS;
         int64_t since = job->queued_at > self->now_ms ? job->queued_at : self->now_ms;   /* it may have waited for a slot */
-        job->timeout_at = since + (self->timeout_ms << doublings);
-        job->timer_handle = zlistx_insert(self->timers, job, false);
+        dispatch_job_set_timer(self, job, since + (self->timeout_ms << doublings));
     }
+}
+
+void dispatch_job_set_timer(zr_dispatch_t *self, job_t *job, int64_t at_ms)
+{
+    if (job->timer_handle)
+        zlistx_detach(self->timers, job->timer_handle);
+    job->timeout_at = at_ms;
+    job->timer_handle = zlistx_insert(self->timers, job, false);
 }
 
 /* Out of every list and the table; the order list frees it. */
@@ -243,7 +251,7 @@ int zr_dispatch_remove_worker(zr_dispatch_t *self, int64_t worker_id, int64_t no
         if (job->worker == worker_id && !job->source)
             dispatch_job_drop(self, job);   /* adopted, never re-sent: a re-send will queue it anew */
         else if (job->worker == worker_id) {
-            job_requeue(self, job, now_ms);
+            dispatch_job_requeue(self, job, now_ms);
             requeued++;
         }
         job = next;
@@ -367,20 +375,27 @@ size_t zr_dispatch_tick(zr_dispatch_t *self, int64_t now_ms)
 {
     self->now_ms = now_ms;
     dispatch_recovery_tick(self, now_ms);
-    size_t requeued = 0;
+    size_t requeued = 0, requeued_unconfirmed = 0;
     job_t *job;
     while ((job = zlistx_head(self->timers)) && job->timeout_at <= now_ms) {
         if (!job->source) {   /* adopted, and its gateway never asked again: it has its answer */
             dispatch_job_drop(self, job);
             continue;
         }
+        if (job->unconfirmed) {   /* its worker's new incarnation never said: as if it had failed */
+            job->previous = job->worker;   /* should it answer after all, first answer wins */
+            dispatch_job_requeue(self, job, now_ms);
+            self->stats.reassigned_failover++;
+            requeued_unconfirmed++;
+            continue;
+        }
         job->previous = job->worker;
         job->timeouts++;
-        job_requeue(self, job, now_ms);
+        dispatch_job_requeue(self, job, now_ms);
         requeued++;
     }
     self->stats.reassigned_timeout += requeued;
-    return requeued;
+    return requeued + requeued_unconfirmed;
 }
 
 /* ---- figures ---- */

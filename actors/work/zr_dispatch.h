@@ -145,6 +145,20 @@ zr_dispatch_verdict_t zr_dispatch_recovered_running(zr_dispatch_t *self, int64_t
 /* worker_id's last answer for epoch arrived. False if stale or not awaited. */
 bool zr_dispatch_recovery_answered(zr_dispatch_t *self, int64_t worker_id, uint64_t epoch, int64_t now_ms);
 
+/* ---- a worker back as a new incarnation, with no verdict here (a rejoin) ----
+ * Its process may be the same one, still running what its old incarnation was given (it came
+ * back because a peer had declared it failed), or a new one that lost it all (it restarted
+ * before anyone noticed). So its jobs stay with it, unconfirmed, and it gets no new ones until
+ * its hello; the actor asks the new incarnation what it holds (RECOVERY_REQUEST). A running
+ * entry keeps its job there (recovered_running: ADOPTED), a finished one completes it
+ * (recovered_result), and its last answer (rejoin_answered) queues the unconfirmed rest again,
+ * as does wait_ms without one (tick; first answer wins should it come later). So a job runs
+ * again only if the process lost it. Returns how many jobs wait, or -1 if not a live worker. */
+int zr_dispatch_rejoin_worker(zr_dispatch_t *self, int64_t worker_id, int64_t now_ms, int64_t wait_ms);
+/* worker_id's last recovery answer for epoch arrived: its unconfirmed jobs, which it did not
+ * list, are queued again (counted as failover reassignments); returns how many. */
+size_t zr_dispatch_rejoin_answered(zr_dispatch_t *self, int64_t worker_id, uint64_t epoch, int64_t now_ms);
+
 /* The cached result of a completed job (non-NULL even if empty), or NULL. The bytes are what
  * complete()/adopt got: the actor re-stamps them with this leader's id and epoch before
  * sending, since the gateway only takes answers stamped by its current leader. */
@@ -153,7 +167,8 @@ const uint8_t *zr_dispatch_cached_result(zr_dispatch_t *self, int64_t gateway_id
 
 /* When tick() has something to do next (ms, same clock as now_ms), or -1 for never. */
 int64_t zr_dispatch_next_deadline(const zr_dispatch_t *self);
-/* Queues again the jobs whose timeout passed; returns how many. */
+/* Queues again the jobs whose timeout passed (and those a worker back as a new incarnation did
+ * not confirm in time); returns how many. */
 size_t zr_dispatch_tick(zr_dispatch_t *self, int64_t now_ms);
 
 /* Counters of worker_id (the leader's own id included); false if never a worker. */

@@ -1,5 +1,6 @@
 /* zr_dispatch_internal: the dispatch core's state, shared by its files (zr_dispatch.c: jobs and
- * workers; zr_dispatch_recovery.c: a new leader's recovery). Not for other rooms' use. */
+ * workers; zr_dispatch_recovery.c: a new leader's recovery; zr_dispatch_rejoin.c: a worker's new
+ * incarnation). Not for other rooms' use. */
 #ifndef ZR_DISPATCH_INTERNAL_H
 #define ZR_DISPATCH_INTERNAL_H
 #include "actors/work/zr_dispatch.h"
@@ -27,6 +28,7 @@ typedef struct {
     uint32_t timeouts;       /* how often it timed out: each wait is twice the one before */
     int64_t timeout_at;      /* while assigned with a timeout: when it is taken back */
     bool adopted;            /* recovered as running at its worker: no source until the gateway re-sends it */
+    bool unconfirmed;        /* its worker came back as a new incarnation: kept for it until it says */
     void *order_handle;
     void *queue_handle;      /* in self->queue, or NULL */
     void *timer_handle;      /* in self->timers, or NULL */
@@ -61,9 +63,15 @@ void dispatch_job_finish(zr_dispatch_t *self, job_t *job, int64_t by, const void
 job_t *dispatch_job_new(zr_dispatch_t *self, zr_job_key_t key, const void *source, size_t len);
 /* The job leaves the table without a result. */
 void dispatch_job_drop(zr_dispatch_t *self, job_t *job);
+/* Back in the queue, away from its assignee, its timer stopped. */
+void dispatch_job_requeue(zr_dispatch_t *self, job_t *job, int64_t now_ms);
+/* (Re)starts the job's timer: taken back at at_ms (tick). */
+void dispatch_job_set_timer(zr_dispatch_t *self, job_t *job, int64_t at_ms);
 /* The recovery's part of remove_worker, next_deadline and tick. */
 void dispatch_recovery_forget(zr_dispatch_t *self, int64_t worker_id, int64_t now_ms);
 int64_t dispatch_recovery_deadline(const zr_dispatch_t *self);
+/* A job its worker's new incarnation still runs: it waits for that result (counted as adopted). */
+void dispatch_rejoin_confirm(zr_dispatch_t *self, job_t *job, int64_t now_ms);
 void dispatch_recovery_tick(zr_dispatch_t *self, int64_t now_ms);
 
 #endif

@@ -76,6 +76,8 @@ zr_dispatch_verdict_t zr_dispatch_recovered_running(zr_dispatch_t *self, int64_t
         verdict = ZR_DISPATCH_FAILED_WORKER;
     else if (zr_result_cache_contains(self->done, key))
         verdict = ZR_DISPATCH_DUPLICATE;
+    else if (job && job->unconfirmed && job->worker == worker_id)
+        dispatch_rejoin_confirm(self, job, now_ms);   /* its worker's new incarnation still runs it */
     else if (job && job->worker != NO_WORKER)
         verdict = ZR_DISPATCH_IN_FLIGHT;   /* assigned already (recovery ended without this answer) */
     else

@@ -1,5 +1,6 @@
 /* test_dispatch_random: a seeded simulation of gateway (zr_pending), leaders (zr_dispatch) and
- * workers with random delivery order, duplicates, kills, elections, recovery and zombie leaders.
+ * workers with random delivery order, duplicates, kills, elections, recovery, zombie leaders and
+ * workers back as new incarnations.
  * Invariants: every request is answered exactly once (correctly), expired or cancelled;
  * nothing is ever assigned to a dead node; counts agree after every step. */
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #define FIRST_NODES 7
 #define DEADLINE_MS 2000
 #define TIMEOUT_MS 700
+#define REJOIN_WAIT_MS 400
 
 typedef enum { REQUEST, RESULT, ANSWER, JOB, HELD } kind_t;
 typedef enum { PENDING = 0, ANSWERED, EXPIRED, CANCELLED } fate_t;
@@ -53,6 +55,7 @@ typedef struct {
     int64_t zombie;                /* the last dead leader and its epoch */
     uint64_t zombie_epoch;
     zr_dispatch_t *dispatch;
+    size_t adopted_new, dropped;   /* this dispatch's jobs adopted without a submit, dropped without a result */
     bag_t network, jobs[MAX_NODES], held;
 } sim_t;
 
@@ -61,6 +64,14 @@ typedef struct {
         if (!(cond))                                                                        \
             fail_msg("seed %" PRIu64 " step %d: %s", (sim)->seed, (sim)->step, #cond);      \
     } while (0)
+
+/* Jobs the leader holds (queued or assigned). */
+static size_t in_flight(const sim_t *sim)
+{
+    zr_dispatch_stats_t stats;
+    zr_dispatch_stats(sim->dispatch, &stats);
+    return stats.in_flight;
+}
 
 static uint64_t rnd(sim_t *sim, uint64_t bound)
 {
@@ -283,6 +294,7 @@ static void elect(sim_t *sim)
         }
     sim->epoch++;
     sim->dispatch = zr_dispatch_new(sim->leader, sim->epoch);
+    sim->adopted_new = sim->dropped = 0;
     zr_dispatch_set_timeout(sim->dispatch, TIMEOUT_MS);
     zr_dispatch_set_cache_limits(sim->dispatch, 8 + (size_t) rnd(sim, 256), 1 << 20);
     for (int64_t id = 1; id <= sim->node_total; id++)
@@ -331,11 +343,46 @@ static void kill_node(sim_t *sim, int64_t id)
         sim->leader = -1;
     }
     else if (sim->dispatch) {
+        size_t before = in_flight(sim);   /* adopted jobs never re-sent leave with their worker */
         CHECK(sim, zr_dispatch_remove_worker(sim->dispatch, id, sim->now) >= 0);
+        sim->dropped += before - in_flight(sim);
         zr_dispatch_worker_stats_t stats;
         CHECK(sim, zr_dispatch_worker_stats(sim->dispatch, id, &stats) && stats.in_flight == 0);
         leader_flush(sim);
     }
+}
+
+/* A live worker comes back as a new incarnation before any verdict: the same process, still
+ * running its jobs (it lists those of this leader), or a restarted one that lost them; or its
+ * answer is lost, and its jobs go on at the deadline. */
+static void come_back(sim_t *sim)
+{
+    int64_t id = 1 + (int64_t) rnd(sim, (uint64_t) sim->node_total);
+    if (!sim->dispatch || !sim->alive[id] || id == sim->leader)
+        return;
+    CHECK(sim, zr_dispatch_rejoin_worker(sim->dispatch, id, sim->now, REJOIN_WAIT_MS) >= 0);
+    uint64_t how = rnd(sim, 3);
+    if (how == 0) {   /* restarted: nothing survived */
+        sim->jobs[id].count = 0;
+        drop_held_by(sim, id);
+    }
+    if (how != 2) {
+        const bag_t *jobs = &sim->jobs[id];
+        for (size_t i = 0; i < jobs->count; i++) {
+            if (jobs->items[i].to != sim->leader || jobs->items[i].epoch != sim->epoch)
+                continue;
+            size_t before = in_flight(sim);   /* one the leader had forgotten is adopted anew */
+            zr_dispatch_verdict_t verdict = zr_dispatch_recovered_running(sim->dispatch, id, sim->epoch,
+                                                                          GATEWAY, jobs->items[i].rid, sim->now);
+            CHECK(sim, verdict == ZR_DISPATCH_ADOPTED || verdict == ZR_DISPATCH_IN_FLIGHT
+                       || verdict == ZR_DISPATCH_DUPLICATE);
+            sim->adopted_new += in_flight(sim) - before;
+        }
+        size_t before = in_flight(sim);   /* unlisted adopted jobs are dropped, the rest queued */
+        zr_dispatch_rejoin_answered(sim->dispatch, id, sim->epoch, sim->now);
+        sim->dropped += before - in_flight(sim);
+    }
+    leader_flush(sim);
 }
 
 static void kill_random(sim_t *sim, bool leader)
@@ -392,7 +439,9 @@ static void advance_clock(sim_t *sim)
     sim->now += (int64_t) rnd(sim, 300);
     gateway_tick(sim);
     if (sim->dispatch) {
+        size_t before = in_flight(sim);   /* adopted jobs never re-sent leave at their timeout */
         zr_dispatch_tick(sim->dispatch, sim->now);
+        sim->dropped += before - in_flight(sim);
         leader_flush(sim);
     }
 }
@@ -416,8 +465,8 @@ static void check_counts(sim_t *sim)
         assigned += worker.in_flight;
     }
     CHECK(sim, stats.in_flight == stats.queued + assigned);
-    CHECK(sim, stats.verdicts[ZR_DISPATCH_QUEUED] == stats.in_flight
-                                                       + stats.verdicts[ZR_DISPATCH_ACCEPTED]);
+    CHECK(sim, stats.verdicts[ZR_DISPATCH_QUEUED] + sim->adopted_new
+               == stats.in_flight + stats.verdicts[ZR_DISPATCH_ACCEPTED] + sim->dropped);
 }
 
 static void random_step(sim_t *sim)
@@ -445,7 +494,9 @@ static void random_step(sim_t *sim)
         kill_random(sim, true);
     else if (dice < 986 && alive_count(sim) < 5)
         spawn_node(sim);
-    else if (dice < 993)
+    else if (dice < 990)
+        come_back(sim);
+    else if (dice < 995)
         stale_result(sim);
     else
         zombie_answer(sim);
