@@ -154,12 +154,13 @@ void zr_inproc_event_fini(zr_inproc_event_t *event);
 #define ZR_CMD_WORKER "WORKER"            /* pointer: the node's worker (a zactor), ready for jobs */
 #define ZR_CMD_WORKER_UP "WORKER_UP"      /* id: a peer heard for the first time may work */
 #define ZR_CMD_WORKER_DOWN "WORKER_DOWN"  /* id: a worker failed */
+#define ZR_CMD_WORKER_BACK "WORKER_BACK"  /* id: a live worker came back as a new incarnation */
 #define ZR_CMD_RUN "RUN"                  /* frame: a WORK_REQUEST for the runner pool */
 #define ZR_CMD_REPORT "REPORT"            /* metric set: the process's merged figures */
 
 typedef struct {
     char name[16];
-    int64_t id;           /* WORKER_UP, WORKER_DOWN */
+    int64_t id;           /* WORKER_UP, WORKER_DOWN, WORKER_BACK */
     void *pointer;        /* WORKER */
     char *text;           /* METRICS: owned until zr_inproc_command_fini */
     zframe_t *frame;      /* RUN: owned until zr_inproc_command_fini */

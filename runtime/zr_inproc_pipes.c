@@ -26,7 +26,8 @@ static void add_metrics(zmsg_t *msg, const zr_metrics_t *set)
 
 static bool decode_arguments(zr_inproc_command_t *command, zmsg_t *msg)
 {
-    if (zr_inproc_is(command, ZR_CMD_WORKER_UP) || zr_inproc_is(command, ZR_CMD_WORKER_DOWN))
+    if (zr_inproc_is(command, ZR_CMD_WORKER_UP) || zr_inproc_is(command, ZR_CMD_WORKER_DOWN)
+        || zr_inproc_is(command, ZR_CMD_WORKER_BACK))
         return zmsg_size(msg) == 1 && zr_frames_take_i64(msg, &command->id);
     if (zr_inproc_is(command, ZR_CMD_WORKER))
         return zmsg_size(msg) == 1 && zr_frames_take_mem(msg, &command->pointer, sizeof command->pointer);

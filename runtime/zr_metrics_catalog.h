@@ -63,7 +63,7 @@
     X(LEADER_IN_FLIGHT, "zrun_leader_in_flight", GAUGE, NULL, "Requests queued or assigned at the leader.") \
     X(LEADER_REASSIGNED, "zrun_leader_reassigned_total", COUNTER, "reason", "Requests taken back from a worker and given to another, by reason.") \
     X(LEADER_RECOVERED, "zrun_leader_recovered_results_total", COUNTER, NULL, "Finished results this leader collected from workers when it took over.") \
-    X(LEADER_ADOPTED, "zrun_leader_adopted_jobs_total", COUNTER, NULL, "Jobs this leader found running at workers when it took over, and waited for instead of running again.") \
+    X(LEADER_ADOPTED, "zrun_leader_adopted_jobs_total", COUNTER, NULL, "Jobs this leader found running at workers when it took over (or at a worker back as a new incarnation), and waited for instead of running again.") \
     X(LEADER_RECOVERY_LATE, "zrun_leader_recovery_late_workers_total", COUNTER, NULL, "Workers that had not answered the recovery request by its deadline.") \
     X(LEADER_RECOVERY_SECONDS, "zrun_leader_recovery_seconds", GAUGE, NULL, "How long this leader's recovery took before it handed out work.") \
     X(LEADER_DROPPED, "zrun_leader_dropped_total", COUNTER, "reason", "Messages the leader dropped, by reason.") \

@@ -149,25 +149,27 @@ static bool leading(const peer_server_t *self)
     return self->role && zr_election_state(self->election) == ZR_PEER_LEADING;
 }
 
-/* A peer's incarnation has failed (failure detector): it no longer votes; if it led, a new
- * election starts; if we lead, its requests go to the other workers. */
-static void peer_failed(peer_server_t *self, int64_t peer_id)
+/* A peer's incarnation has failed (failure detector), or was replaced by a newer one while we
+ * thought it alive (back): it no longer votes; if it led, a new election starts; if we lead and
+ * it failed, its requests go to the other workers (if it is back, peer_alive tells the leader). */
+static void peer_failed(peer_server_t *self, int64_t peer_id, bool back)
 {
     zr_vote_t leader;
     bool was_leader = zr_election_leader(self->election, &leader) && leader.leader_id == peer_id;
     zr_election_remove_voter(self->election, peer_id);
     if (was_leader)
         zr_election_restart(self->election, zr_env_now(self->env));
-    else if (leading(self) && is_worker(self, peer_id))
+    else if (leading(self) && is_worker(self, peer_id) && !back)
         zr_inproc_send_id(self->role, ZR_CMD_WORKER_DOWN, peer_id);
 }
 
-/* A peer is heard (for the first time, or as a new incarnation): it votes, and may work. */
-static void peer_alive(peer_server_t *self, int64_t peer_id)
+/* A peer is heard (for the first time, or as a new incarnation): it votes, and may work. One
+ * that is back without a verdict may still run what it was given: the leader asks it first. */
+static void peer_alive(peer_server_t *self, int64_t peer_id, bool back)
 {
     zr_election_add_voter(self->election, peer_id);
     if (leading(self) && is_worker(self, peer_id))
-        zr_inproc_send_id(self->role, ZR_CMD_WORKER_UP, peer_id);
+        zr_inproc_send_id(self->role, back ? ZR_CMD_WORKER_BACK : ZR_CMD_WORKER_UP, peer_id);
 }
 
 static zr_election_t *new_election(peer_server_t *self, uint64_t epoch)
@@ -216,7 +218,8 @@ static void rejoin(peer_server_t *self, uint64_t incarnation)
 }
 
 /* The membership stream, one incarnation at a time: a newer incarnation replaces an older one
- * (which counts as failed if nobody said so), a failed one stays failed. */
+ * (which leaves the election as if failed if nobody said so, but keeps its work until it says
+ * what it still runs), a failed one stays failed. */
 static void member_changed(peer_server_t *self, const zr_member_event_t *event)
 {
     int index = zr_config_index(self->env->config, (int) event->id);
@@ -224,13 +227,14 @@ static void member_changed(peer_server_t *self, const zr_member_event_t *event)
     if (!member || event->state == ZR_MEMBER_SUSPECT || event->incarnation < member->incarnation)
         return;
     bool newer = event->incarnation > member->incarnation;
+    bool back = member->alive && newer && event->state == ZR_MEMBER_ALIVE;   /* no verdict came first */
     if (member->alive && (newer || event->state == ZR_MEMBER_FAILED)) {
         member->alive = false;
-        peer_failed(self, event->id);
+        peer_failed(self, event->id, back);
     }
     if (newer && event->state == ZR_MEMBER_ALIVE) {
         member->alive = true;
-        peer_alive(self, event->id);
+        peer_alive(self, event->id, back);
     }
     if (newer)
         member->incarnation = event->incarnation;

@@ -260,6 +260,21 @@ static void worker_down(leader_t *self, int64_t id)
     close_worker(self, id);
 }
 
+/* A live worker back as a new incarnation (no verdict came first): the same process may still
+ * run its jobs, or a restarted one lost them; they wait until it says which (its recovery answer,
+ * asked for now with its hello), and only the rest go to others. */
+static void worker_back(leader_t *self, int64_t id)
+{
+    int waiting = zr_dispatch_rejoin_worker(self->dispatch, id, zr_env_now(self->env),
+                                            self->env->config->timings.recovery_wait_ms);
+    close_worker(self, id);   /* a new link: nothing meant for the old incarnation reaches the new */
+    if (add_worker(self, id))
+        leader_recovery_ask_one(self, id);
+    if (waiting >= 0)
+        zr_info(self->log, "worker %lld is back as a new incarnation: %d of its requests wait for it to say "
+                "what it still runs", (long long) id, waiting);
+}
+
 static bool handle_pipe(leader_t *self, zsock_t *pipe)
 {
     zr_inproc_command_t command;
@@ -270,6 +285,8 @@ static bool handle_pipe(leader_t *self, zsock_t *pipe)
         leader_recovery_ask_one(self, command.id);   /* its slots, and what it may hold */
     else if (zr_inproc_is(&command, ZR_CMD_WORKER_DOWN))
         worker_down(self, command.id);
+    else if (zr_inproc_is(&command, ZR_CMD_WORKER_BACK))
+        worker_back(self, command.id);
     zr_inproc_command_fini(&command);
     return go_on;
 }

@@ -63,8 +63,14 @@ void leader_recovery_answer(leader_t *self, int64_t worker_id, const zr_recovery
         recovered_result(self, worker_id, answer);
     else if (answer->entry == ZR_RECOVERY_RUNNING)
         recovered_running(self, worker_id, answer);
-    if (zr_recovery_answer_is_last(answer)
-        && zr_dispatch_recovery_answered(self->dispatch, worker_id, answer->leader_epoch, zr_env_now(self->env)))
+    if (!zr_recovery_answer_is_last(answer))
+        return;
+    int64_t now = zr_env_now(self->env);
+    size_t lost = zr_dispatch_rejoin_answered(self->dispatch, worker_id, answer->leader_epoch, now);
+    if (lost > 0)
+        zr_info(self->log, "worker %lld does not run %zu requests its previous incarnation was given: "
+                "they go to others", (long long) worker_id, lost);
+    if (zr_dispatch_recovery_answered(self->dispatch, worker_id, answer->leader_epoch, now))
         zr_debug(self->log, "worker %lld answered the recovery (%u entries)", (long long) worker_id,
                  (unsigned) answer->total);
 }

@@ -126,6 +126,10 @@ static void commands_decode_their_arguments(void **state)
     assert_true(zr_inproc_command_recv(b, &command));
     assert_true(zr_inproc_is(&command, ZR_CMD_WORKER_UP));
     assert_int_equal(command.id, 7);
+    zr_inproc_send_id(a, ZR_CMD_WORKER_BACK, 9);
+    assert_true(zr_inproc_command_recv(b, &command));
+    assert_true(zr_inproc_is(&command, ZR_CMD_WORKER_BACK));
+    assert_int_equal(command.id, 9);
     zr_inproc_send_worker(a, (zactor_t *) &command);
     assert_true(zr_inproc_command_recv(b, &command));
     assert_true(zr_inproc_is(&command, ZR_CMD_WORKER));
