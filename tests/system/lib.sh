@@ -53,6 +53,18 @@ start_cluster() {
     PIDS+=("$cluster_pid")
 }
 
+# metrics_of ID: node ID's /metrics (a cluster from start_cluster); sum_metric NAME ID...: that
+# metric (a full sample name, or every label set of a bare name) summed over the nodes.
+metrics_of() { curl -s -m 1 "http://127.0.0.1:$((base + 10 * $1 + 3))/metrics"; }
+sum_metric() {
+    local name=$1 total=0 n; shift
+    for id in "$@"; do
+        n=$(metrics_of "$id" | awk -v m="$name" '$1 == m || index($1, m "{") == 1 { s += $2 } END { print s + 0 }')
+        total=$((total + ${n%.*}))
+    done
+    echo "$total"
+}
+
 # has_leader: the gateway at $url knows a leader.
 has_leader() { curl -s -m 2 "$url/cluster" | grep -q LEADER; }
 

@@ -10,15 +10,6 @@ start_cluster 5 --log-level debug
 leader_is() { curl -s -m 1 "$url/cluster" | grep -qx "$1 LEADER"; }
 wait_for 60 "node 5 to lead" leader_is 5
 pid_of() { pgrep -f "zrun node --config $WORK/logs/cluster.zpl --id $1\$"; }
-metrics_of() { curl -s -m 1 "http://127.0.0.1:$((base + 10 * $1 + 3))/metrics"; }
-sum_metric() {   # sum_metric NAME NODE...: the metric (every label set) summed over the nodes
-    local name=$1 total=0 n; shift
-    for id in "$@"; do
-        n=$(metrics_of "$id" | awk -v m="$name" '$1 == m || index($1, m "{") == 1 { s += $2 } END { print s + 0 }')
-        total=$((total + ${n%.*}))
-    done
-    echo "$total"
-}
 
 mkdir -p "$WORK/src" "$WORK/out"
 for i in $(seq 101 108); do

@@ -11,19 +11,10 @@ leader_is() { curl -s -m 1 "$url/cluster" | grep -qx "$1 LEADER"; }
 all_listed() { [ "$(curl -s -m 1 "$url/cluster" | grep -cE '^[0-9]+ (LEADER|FOLLOWER)$')" -eq 5 ]; }
 wait_for 60 "node 5 to lead and every node to be listed" eval "leader_is 5 && all_listed"
 pid_of() { pgrep -f "zrun node --config $WORK/logs/cluster.zpl --id $1\$" | head -n 1; }
-metrics_of() { curl -s -m 1 "http://127.0.0.1:$((base + 10 * $1 + 3))/metrics"; }
-metric_sum() {   # metric_sum NAME NODE...: that sample summed over the nodes
-    local name=$1 total=0 n; shift
-    for id in "$@"; do
-        n=$(metrics_of "$id" | awk -v m="$name" '$1 == m { s += $2 } END { print s + 0 }')
-        total=$((total + ${n%.*}))
-    done
-    echo "$total"
-}
-started_jobs() { metric_sum 'zrun_worker_jobs_total{outcome="started"}' 1 2 3 4 5; }
-running_at() { [ "$(metric_sum zrun_worker_running "$1")" -ge 1 ]; }
+started_jobs() { sum_metric 'zrun_worker_jobs_total{outcome="started"}' 1 2 3 4 5; }
+running_at() { [ "$(sum_metric zrun_worker_running "$1")" -ge 1 ]; }
 started_since() { [ "$(( $(started_jobs) - $1 ))" -ge "$2" ]; }
-settled() { [ "$(metric_sum zrun_worker_running 1 2 3 4 5)" -eq 0 ]; }
+settled() { [ "$(sum_metric zrun_worker_running 1 2 3 4 5)" -eq 0 ]; }
 declarations_by() { grep -c "^$1: no heartbeat from server 1 - SERVER FAILED\$" "$WORK/cluster.out" || true; }
 declared_by_2() { [ "$(declarations_by 2)" -gt "$1" ]; }
 
@@ -89,6 +80,6 @@ for attempt in 1 2 3; do
     if try $((attempt * 10)); then came_back=$attempt; break; fi
 done
 [ -n "$came_back" ] || fail "in 3 tries node 1 never came back before the leader declared it failed"
-adopted=$(metric_sum zrun_leader_adopted_jobs_total 5)
+adopted=$(sum_metric zrun_leader_adopted_jobs_total 5)
 [ "$adopted" -ge 1 ] || fail "the leader adopted no running job from node 1's new incarnation"
 echo "test_rejoin_running: passed (try $came_back: no job ran twice; $adopted adopted)"
