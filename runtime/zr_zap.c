@@ -1,6 +1,7 @@
 /* zr_zap: a mutex-guarded reference count around czmq's zauth: started by the first node of the
  * process that needs it, stopped by the last. The only state shared between threads here. */
 #include "runtime/zr_zap.h"
+#include "runtime/zr_actor.h"
 #include <czmq.h>
 #include <pthread.h>
 
@@ -9,9 +10,16 @@ static zactor_t *zap_auth;
 static char zap_dir[700];
 static int zap_references;
 
+/* czmq's zauth in a thread of its own name (it would keep the name of the thread that starts it) */
+static void named_zauth(zsock_t *pipe, void *certstore)
+{
+    zr_actor_name("zauth");
+    zauth(pipe, certstore);
+}
+
 static int start_locked(const char *public_dir, char *err, size_t err_size)
 {
-    zap_auth = zactor_new(zauth, NULL);
+    zap_auth = zactor_new(named_zauth, NULL);
     if (!zap_auth) {
         snprintf(err, err_size, "cannot start zauth");
         return -1;

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <string.h>
 #include "runtime/zr_keys.h"
 #include "runtime/zr_zap.h"
@@ -245,12 +247,35 @@ static void curve_admits_members_only(void **state)
     zr_keys_destroy(&member_keys);
 }
 
+/* How many of this process's threads the kernel knows by that name. */
+static int threads_named(const char *name)
+{
+    int count = 0;
+    DIR *tasks = opendir("/proc/self/task");
+    assert_non_null(tasks);
+    for (struct dirent *task; (task = readdir(tasks));) {
+        char path[300], comm[32] = "";
+        snprintf(path, sizeof path, "/proc/self/task/%s/comm", task->d_name);
+        FILE *file = task->d_name[0] == '.' ? NULL : fopen(path, "r");
+        if (file && fgets(comm, sizeof comm, file)) {
+            comm[strcspn(comm, "\n")] = '\0';
+            count += strcmp(comm, name) == 0;
+        }
+        if (file)
+            fclose(file);
+    }
+    closedir(tasks);
+    return count;
+}
+
 static void one_zauth_per_process(void **state)
 {
     fixture_t *f = *state;
     char err[800] = "", public_dir[300];
     snprintf(public_dir, sizeof public_dir, "%s/public", f->keys);
+    assert_int_equal(threads_named("zr-zauth"), 0);
     assert_int_equal(zr_zap_acquire(public_dir, err, sizeof err), 0);
+    assert_int_equal(threads_named("zr-zauth"), 1);   /* its own name, for top and perf */
     assert_int_equal(zr_zap_acquire(public_dir, err, sizeof err), 0);   /* a second node, same keys */
     assert_int_equal(zr_zap_acquire("/tmp/elsewhere", err, sizeof err), -1);
     assert_non_null(strstr(err, "one key directory per process"));
