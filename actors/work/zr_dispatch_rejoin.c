@@ -26,11 +26,12 @@ void dispatch_rejoin_confirm(zr_dispatch_t *self, job_t *job, int64_t now_ms)
 {
     job->unconfirmed = false;
     self->stats.adopted++;
-    if (job->timer_handle)
-        zlistx_detach(self->timers, job->timer_handle);
-    job->timer_handle = NULL;
     if (self->timeout_ms > 0)   /* the job's own timeout runs again, from now */
         dispatch_job_set_timer(self, job, now_ms + self->timeout_ms);
+    else if (job->timer_handle) {   /* no timeouts: only the rejoin's deadline was set */
+        zlistx_detach(self->timers, job->timer_handle);
+        job->timer_handle = NULL;
+    }
 }
 
 size_t zr_dispatch_rejoin_answered(zr_dispatch_t *self, int64_t worker_id, uint64_t epoch, int64_t now_ms)
