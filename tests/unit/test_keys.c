@@ -273,9 +273,10 @@ static void one_zauth_per_process(void **state)
     fixture_t *f = *state;
     char err[800] = "", public_dir[300];
     snprintf(public_dir, sizeof public_dir, "%s/public", f->keys);
-    assert_int_equal(threads_named("zr-zauth"), 0);
     assert_int_equal(zr_zap_acquire(public_dir, err, sizeof err), 0);
-    assert_int_equal(threads_named("zr-zauth"), 1);   /* its own name, for top and perf */
+    /* its own name, for top and perf (at least one: the thread of an earlier test's zauth, told to
+     * end, may not have left /proc yet; without the name there would be none) */
+    assert_true(threads_named("zr-zauth") >= 1);
     assert_int_equal(zr_zap_acquire(public_dir, err, sizeof err), 0);   /* a second node, same keys */
     assert_int_equal(zr_zap_acquire("/tmp/elsewhere", err, sizeof err), -1);
     assert_non_null(strstr(err, "one key directory per process"));
